@@ -1,0 +1,117 @@
+import raw from '../../config/settings.json';
+
+/**
+ * The one source of truth for the product's settings. `config/settings.json` is read by
+ * serverless.yml (through `scripts/settings.cjs`), baked into the edge bundle at build time,
+ * bundled into the login function, and read by the local edge.
+ */
+export interface Settings {
+  stage: string;
+  /** Path prefix CloudFront protects with signed cookies and the edge function, e.g. `/media/`. */
+  protectedPrefix: string;
+  /** Path prefix routed to the login function, e.g. `/auth/`. */
+  authPrefix: string;
+  /** Where page navigations without a valid session are sent (with `?next=`). */
+  signInPath: string;
+  playerPath: string;
+  /** Cookies get `Secure` and the session cookie the `__Host-` prefix (false only on plain-HTTP localhost). */
+  secure: boolean;
+  session: {
+    /** Base name; the cookie is `__Host-<cookieName>` when `secure`. */
+    cookieName: string;
+    issuer: string;
+    audience: string;
+    ttlSeconds: number;
+    absoluteLifetimeSeconds: number;
+    clockSkewSeconds: number;
+  };
+  cloudFront: {
+    hashAlgorithm: 'SHA1' | 'SHA256';
+    /** Past this many cookie sets, collapse to one set for the whole protected prefix. */
+    maxCookieSets: number;
+    /** Bind signed cookies to the viewer's IP (opt-in: IPv6 viewers and IpAddress conditions do not mix). */
+    bindIp: boolean;
+  };
+  edge: { sessionCacheSize: number };
+  /** Origins allowed to call /auth/* with cookies and to read edge denials (CORS). */
+  allowedOrigins: string[];
+  /** CloudFront PriceClass for the distribution (deployed stages only). */
+  priceClass?: string;
+  /** Optional alias domain and its ACM certificate (us-east-1) for the distribution. */
+  aliasDomain?: string;
+  certificateArn?: string;
+}
+
+export class SettingsError extends Error {
+  readonly code = 'ERR_SETTINGS';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(base: Json, override: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    out[key] = isObject(value) && isObject(out[key]) ? merge(out[key] as Json, value) : value;
+  }
+  return out;
+}
+
+const PREFIX = /^\/[A-Za-z0-9._~-]+\/$/;
+
+/** Validates a resolved settings object; throws a SettingsError naming the first bad field. */
+export function validateSettings(s: Settings): Settings {
+  const fail = (field: string, why: string): never => {
+    throw new SettingsError(`settings for stage "${s.stage}": ${field} ${why}`);
+  };
+  if (!PREFIX.test(s.protectedPrefix)) fail('protectedPrefix', 'must look like "/media/"');
+  if (!PREFIX.test(s.authPrefix)) fail('authPrefix', 'must look like "/auth/"');
+  if (s.protectedPrefix === s.authPrefix) fail('authPrefix', 'must differ from protectedPrefix');
+  if (!s.signInPath.startsWith('/') || s.signInPath.startsWith('//')) fail('signInPath', 'must be a local path');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(s.session.cookieName)) fail('session.cookieName', 'must be a plain token');
+  if (!s.session.issuer) fail('session.issuer', 'is required');
+  if (!s.session.audience) fail('session.audience', 'is required');
+  for (const key of ['ttlSeconds', 'absoluteLifetimeSeconds', 'clockSkewSeconds'] as const) {
+    const v = s.session[key];
+    if (!Number.isInteger(v) || v < 0) fail(`session.${key}`, 'must be a non-negative integer');
+  }
+  if (s.session.ttlSeconds < 60) fail('session.ttlSeconds', 'must be at least 60');
+  if (s.session.absoluteLifetimeSeconds < s.session.ttlSeconds)
+    fail('session.absoluteLifetimeSeconds', 'must be at least session.ttlSeconds');
+  if (s.cloudFront.hashAlgorithm !== 'SHA1' && s.cloudFront.hashAlgorithm !== 'SHA256')
+    fail('cloudFront.hashAlgorithm', 'must be SHA1 or SHA256');
+  if (!Number.isInteger(s.cloudFront.maxCookieSets) || s.cloudFront.maxCookieSets < 1)
+    fail('cloudFront.maxCookieSets', 'must be a positive integer');
+  if (!Number.isInteger(s.edge.sessionCacheSize) || s.edge.sessionCacheSize < 1)
+    fail('edge.sessionCacheSize', 'must be a positive integer');
+  for (const origin of s.allowedOrigins) {
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin)) fail('allowedOrigins', `has a bad origin "${origin}"`);
+  }
+  if (s.aliasDomain && !s.certificateArn) fail('certificateArn', 'is required when aliasDomain is set');
+  return s;
+}
+
+/** The settings of one stage: the top-level defaults with `stages.<stage>` merged over them. */
+export function resolveSettings(stage: string, source: Json = raw as Json): Settings {
+  const { stages, ...defaults } = source as Json & { stages?: Record<string, Json> };
+  const override = stages?.[stage];
+  if (!override) {
+    throw new SettingsError(
+      `unknown stage "${stage}": add it under "stages" in config/settings.json (known: ${Object.keys(stages ?? {}).join(', ')})`,
+    );
+  }
+  const merged = merge({ secure: true, ...defaults }, override) as unknown as Omit<Settings, 'stage'>;
+  return validateSettings({ ...merged, stage });
+}
+
+/** The session cookie's full name: `__Host-` needs `Secure`, `Path=/` and no `Domain`. */
+export function sessionCookieName(s: Pick<Settings, 'secure' | 'session'>): string {
+  return s.secure ? `__Host-${s.session.cookieName}` : s.session.cookieName;
+}
