@@ -21,7 +21,9 @@ export interface PolicyInput {
 /** What signCookies needs: always a custom policy, built by us. */
 export interface SignCookiesInput extends PolicyInput {
   keyPairId: string;
-  privateKey: KeyObject;
+  /** PEM text of an RSA-2048 or ECDSA P-256 private key (what @aws-sdk/cloudfront-signer takes). */
+  privateKey: string;
+  passphrase?: string;
   hashAlgorithm?: HashAlgorithm;
 }
 
