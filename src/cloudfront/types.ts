@@ -21,8 +21,11 @@ export interface PolicyInput {
 /** What signCookies needs: always a custom policy, built by us. */
 export interface SignCookiesInput extends PolicyInput {
   keyPairId: string;
-  /** PEM text of an RSA-2048 or ECDSA P-256 private key (what @aws-sdk/cloudfront-signer takes). */
-  privateKey: string;
+  /**
+   * PEM text of an RSA-2048 or ECDSA P-256 private key (what @aws-sdk/cloudfront-signer takes), or
+   * a KeyObject parsed once (from loadPrivateKey / parsePrivateKeyPem): no PEM parse per signature.
+   */
+  privateKey: string | KeyObject;
   passphrase?: string;
   hashAlgorithm?: HashAlgorithm;
 }
