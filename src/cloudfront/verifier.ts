@@ -1,0 +1,312 @@
+import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { parsePublicKeyPem } from '../keys/pem';
+import { tryDecodeCloudFrontBase64 } from './base64';
+import { ipInCidr, parseCidr, parseIp } from './ip';
+import { buildCannedPolicy, type ParsedPolicy, type PolicyError, parsePolicyJson } from './policy';
+import type { CloudFrontErrorCode, DenyReason, HashAlgorithm, VerifyInput, VerifyResult } from './types';
+import { matchResource } from './wildcard';
+
+/** CloudFront's messages for its three signed-request error codes. */
+export const CLOUDFRONT_MESSAGES: Record<CloudFrontErrorCode, string> = {
+  MissingKey: 'Missing Key-Pair-Id query parameter or cookie value',
+  InvalidKey: 'Unknown Key',
+  AccessDenied: 'Access denied',
+};
+
+/** The 403 body CloudFront sends (Content-Type: text/xml), byte for byte. */
+export function cloudFrontErrorBody(code: CloudFrontErrorCode): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${CLOUDFRONT_MESSAGES[code]}</Message></Error>`;
+}
+
+/** Query parameters CloudFront reads from a signed URL (and removes before matching the resource). */
+export const SIGNED_URL_PARAMS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
+
+/** What was found and checked, for `inspect` and logs. Never holds a signature or key. */
+export interface VerifyFacts {
+  via?: 'signed-url' | 'cookies';
+  keyPairId?: string;
+  policyType?: 'canned' | 'custom';
+  hashAlgorithm?: HashAlgorithm;
+  /** The policy that was (or would have been) signed. */
+  policy?: ParsedPolicy;
+  /** The URL compared with the resource (signed-URL parameters removed). */
+  matchedUrl?: string;
+  checks: { name: string; ok: boolean; detail: string }[];
+}
+
+export interface VerifyExplained {
+  result: VerifyResult;
+  facts: VerifyFacts;
+}
+
+type Params = Record<string, string>;
+
+/** Splits a raw query string; values are percent-decoded, first occurrence wins. Never throws. */
+function parseQuery(query: string): { params: Params; parts: string[] } {
+  const params: Params = {};
+  const parts = query.length ? query.split('&') : [];
+  for (const part of parts) {
+    const eq = part.indexOf('=');
+    const rawName = eq === -1 ? part : part.slice(0, eq);
+    const rawValue = eq === -1 ? '' : part.slice(eq + 1);
+    const name = safeDecode(rawName);
+    if (!(name in params)) params[name] = safeDecode(rawValue);
+  }
+  return { params, parts };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/** The URL without CloudFront's signing parameters: the base URL a signed URL was made from. */
+export function stripSigningParams(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash === -1 ? undefined : hash);
+  const kept = query
+    .split('&')
+    .filter((part) => part.length > 0)
+    .filter((part) => !(SIGNED_URL_PARAMS as readonly string[]).includes(safeDecode(part.split('=')[0]!)));
+  return kept.length ? `${url.slice(0, q)}?${kept.join('&')}` : url.slice(0, q);
+}
+
+// Verified (key, hash, policy, signature) tuples, per trusted KeyObject. The local edge checks the
+// same cookies for every segment of a stream; a hit skips the public-key operation, not the
+// time, resource and IP checks, which depend on the request.
+const verifiedCache = new WeakMap<KeyObject, Map<string, true>>();
+const CACHE_LIMIT = 2048;
+
+function verifySignature(
+  key: KeyObject,
+  hash: HashAlgorithm,
+  signed: Buffer,
+  signature: Buffer,
+  cacheKey: string,
+): boolean {
+  let cache = verifiedCache.get(key);
+  if (cache?.has(cacheKey)) return true;
+  let ok: boolean;
+  try {
+    // RSA: PKCS#1 v1.5; EC: DER-encoded (r, s), which is what node:crypto, openssl and the SDK produce.
+    ok = cryptoVerify(hash === 'SHA256' ? 'sha256' : 'sha1', signed, key, signature);
+  } catch {
+    ok = false;
+  }
+  if (ok) {
+    if (!cache) {
+      cache = new Map();
+      verifiedCache.set(key, cache);
+    }
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(cacheKey, true);
+  }
+  return ok;
+}
+
+/**
+ * Decides a request exactly as CloudFront decides it for a cache behavior that restricts viewer
+ * access with a trusted key group, and explains why. Signed-URL parameters take precedence over
+ * cookies. Pure: time, keys and the client IP are inputs.
+ */
+export function explainRequest(input: VerifyInput): VerifyExplained {
+  return evaluate(input, true);
+}
+
+function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
+  const facts: VerifyFacts = { checks: [] };
+  const check = (name: string, ok: boolean, detail: string) => {
+    if (explain) facts.checks.push({ name, ok, detail });
+  };
+  // Success details are only formatted when someone reads them (inspect), not per segment request.
+  const pass = (name: string, detail: () => string) => {
+    if (explain) facts.checks.push({ name, ok: true, detail: detail() });
+  };
+  const deny = (code: CloudFrontErrorCode, reason: DenyReason, detail: string): VerifyExplained => ({
+    result: {
+      allow: false,
+      status: 403,
+      code,
+      message: CLOUDFRONT_MESSAGES[code],
+      body: cloudFrontErrorBody(code),
+      reason,
+      detail,
+    },
+    facts,
+  });
+
+  const q = input.url.indexOf('?');
+  const hash = input.url.indexOf('#');
+  const query = q === -1 ? '' : input.url.slice(q + 1, hash > q ? hash : undefined);
+  const { params } = parseQuery(query);
+  const urlSigned = SIGNED_URL_PARAMS.some((p) => p !== 'Hash-Algorithm' && p in params);
+  const via = urlSigned ? 'signed-url' : 'cookies';
+  facts.via = via;
+  const get = (
+    name: 'Expires' | 'Policy' | 'Signature' | 'Key-Pair-Id' | 'Hash-Algorithm',
+  ): string | undefined => (urlSigned ? params[name] : input.cookies[`CloudFront-${name}`]);
+  const label = (name: string) =>
+    urlSigned ? `the ${name} query parameter` : `the CloudFront-${name} cookie`;
+
+  const keyPairId = get('Key-Pair-Id');
+  if (!keyPairId) {
+    check('key-pair-id', false, `${label('Key-Pair-Id')} is missing or empty`);
+    return deny('MissingKey', 'missing-key-pair-id', `${label('Key-Pair-Id')} is missing or empty`);
+  }
+  facts.keyPairId = keyPairId;
+  const key = input.trustedKeys.get(keyPairId);
+  if (!key) {
+    const known = [...input.trustedKeys.keys()].join(', ') || 'none';
+    const detail = `key pair ID "${keyPairId.slice(0, 64)}" is not in the trusted key group (trusted: ${known})`;
+    check('key-pair-id', false, detail);
+    return deny('InvalidKey', 'unknown-key-pair-id', detail);
+  }
+  pass('key-pair-id', () => `key pair ID ${keyPairId} is trusted`);
+
+  const hashText = get('Hash-Algorithm');
+  if (hashText !== undefined && hashText !== 'SHA1' && hashText !== 'SHA256') {
+    const detail = `${label('Hash-Algorithm')} is "${hashText.slice(0, 20)}"; CloudFront accepts SHA1 or SHA256`;
+    check('hash-algorithm', false, detail);
+    return deny('AccessDenied', 'unsupported-hash-algorithm', detail);
+  }
+  const hashAlgorithm: HashAlgorithm = hashText === 'SHA256' ? 'SHA256' : 'SHA1';
+  facts.hashAlgorithm = hashAlgorithm;
+
+  const matchedUrl = urlSigned ? stripSigningParams(input.url) : input.url;
+  facts.matchedUrl = matchedUrl;
+  const policyText = get('Policy');
+  const expiresText = get('Expires');
+  let signedBytes: Buffer;
+  let policy: ParsedPolicy;
+  if (policyText !== undefined) {
+    facts.policyType = 'custom';
+    const bytes = tryDecodeCloudFrontBase64(policyText);
+    if (!bytes) {
+      check('policy', false, `${label('Policy')} is not CloudFront base64`);
+      return deny('AccessDenied', 'malformed-policy', `${label('Policy')} is not CloudFront base64`);
+    }
+    try {
+      policy = parsePolicyJson(bytes.toString('utf8'));
+    } catch (error) {
+      const detail = `${label('Policy')} is malformed: ${(error as PolicyError).message} (${(error as PolicyError).code})`;
+      check('policy', false, detail);
+      return deny('AccessDenied', 'malformed-policy', detail);
+    }
+    // A signed cookie's policy must name its resource; only signed URLs may omit it (then any URL).
+    if (!urlSigned && policy.resource === undefined) {
+      check('policy', false, 'the cookie policy has no Resource');
+      return deny('AccessDenied', 'malformed-policy', 'the cookie policy has no Resource');
+    }
+    signedBytes = bytes;
+  } else if (expiresText !== undefined) {
+    facts.policyType = 'canned';
+    if (!/^\d{1,15}$/.test(expiresText)) {
+      check('policy', false, `${label('Expires')} is not whole epoch seconds`);
+      return deny('AccessDenied', 'malformed-policy', `${label('Expires')} is not whole epoch seconds`);
+    }
+    const expires = Number(expiresText);
+    const json = buildCannedPolicy(matchedUrl, expires);
+    policy = { resource: matchedUrl, expires, json };
+    signedBytes = Buffer.from(json, 'utf8');
+  } else {
+    const detail = urlSigned
+      ? 'the URL has neither a Policy nor an Expires parameter'
+      : 'neither a CloudFront-Policy nor a CloudFront-Expires cookie was sent';
+    check('policy', false, detail);
+    return deny('AccessDenied', 'missing-policy', detail);
+  }
+  facts.policy = policy;
+  pass('policy', () => `${facts.policyType} policy read (${hashAlgorithm})`);
+
+  const signatureText = get('Signature');
+  if (!signatureText) {
+    check('signature', false, `${label('Signature')} is missing or empty`);
+    return deny('AccessDenied', 'missing-signature', `${label('Signature')} is missing or empty`);
+  }
+  const signature = tryDecodeCloudFrontBase64(signatureText);
+  if (!signature || signature.length === 0) {
+    check('signature', false, `${label('Signature')} is not CloudFront base64`);
+    return deny('AccessDenied', 'malformed-signature', `${label('Signature')} is not CloudFront base64`);
+  }
+  const cacheKey = `${hashAlgorithm}\n${signatureText}\n${policy.json}`;
+  if (!verifySignature(key, hashAlgorithm, signedBytes, signature, cacheKey)) {
+    const kind = key.asymmetricKeyType === 'ec' ? 'ECDSA P-256' : 'RSA';
+    const detail = `the signature does not verify with key ${keyPairId} (${kind}, ${hashAlgorithm}): the policy, signature, key pair ID or hash algorithm was changed, or another private key signed it`;
+    check('signature', false, detail);
+    return deny('AccessDenied', 'bad-signature', detail);
+  }
+  pass('signature', () => `signature verifies with key ${keyPairId} (${hashAlgorithm})`);
+
+  if (!(input.now < policy.expires)) {
+    const detail = `expired at ${iso(policy.expires)} (DateLessThan), now is ${iso(input.now)}`;
+    check('expiry', false, detail);
+    return deny('AccessDenied', 'expired', detail);
+  }
+  pass('expiry', () => `valid until ${iso(policy.expires)}`);
+  const notBefore = policy.notBefore;
+  if (notBefore !== undefined) {
+    if (!(input.now > notBefore)) {
+      const detail = `not valid before ${iso(notBefore)} (DateGreaterThan), now is ${iso(input.now)}`;
+      check('start', false, detail);
+      return deny('AccessDenied', 'not-yet-valid', detail);
+    }
+    pass('start', () => `valid since ${iso(notBefore)}`);
+  }
+
+  if (policy.resource !== undefined) {
+    if (!matchResource(policy.resource, matchedUrl)) {
+      const detail = `the resource "${policy.resource}" does not cover ${displayUrl(matchedUrl)}`;
+      check('resource', false, detail);
+      return deny('AccessDenied', 'resource-mismatch', detail);
+    }
+    pass('resource', () => `the resource "${policy.resource}" covers ${displayUrl(matchedUrl)}`);
+  } else pass('resource', () => 'the policy has no Resource: any URL');
+
+  if (policy.sourceIp !== undefined) {
+    const cidr = parseCidr(policy.sourceIp)!;
+    const ip = parseIp(input.clientIp);
+    if (!ip || !ipInCidr(ip, cidr)) {
+      const detail = `client IP ${input.clientIp.slice(0, 45)} is outside ${policy.sourceIp}`;
+      check('ip', false, detail);
+      return deny('AccessDenied', 'ip-mismatch', detail);
+    }
+    pass('ip', () => `client IP ${input.clientIp} is inside ${policy.sourceIp}`);
+  }
+
+  return { result: { allow: true, via, keyPairId, policy: policy.json }, facts };
+}
+
+/**
+ * CloudFront's decision for one request: allow, or 403 with its XML body and code, plus our reason.
+ *
+ * @example verifyRequest({ url, clientIp: '192.0.2.1', cookies, trustedKeys: new Map([['K1', publicKey]]), now: Math.floor(Date.now() / 1000) })
+ */
+export function verifyRequest(input: VerifyInput): VerifyResult {
+  return evaluate(input, false).result;
+}
+
+function iso(epoch: number): string {
+  const d = new Date(epoch * 1000);
+  return Number.isNaN(d.getTime()) ? `${epoch}` : d.toISOString().replace('.000Z', 'Z');
+}
+
+function displayUrl(url: string): string {
+  return url.length > 300 ? `${url.slice(0, 300)}…` : url;
+}
+
+/**
+ * The trusted key group as verifyRequest wants it, from key pair ID → public key PEM. Parse once at
+ * start-up and reuse the map: the KeyObjects also carry the verified-signature cache.
+ */
+export function trustedKeysFromPem(
+  pems: Record<string, string> | Iterable<[string, string]>,
+): Map<string, KeyObject> {
+  const entries =
+    Symbol.iterator in Object(pems) ? [...(pems as Iterable<[string, string]>)] : Object.entries(pems);
+  return new Map(entries.map(([id, pem]) => [id, parsePublicKeyPem(pem, { source: `public key ${id}` })]));
+}
