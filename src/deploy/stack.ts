@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveSettings } from '../config/settings';
+import {
+  type Keyring,
+  KeyringError,
+  keyringDir,
+  loadKeyring,
+  readPublicKeyPem,
+  ssmNames,
+} from '../keys/keyring';
+
+/**
+ * The stage-dependent parts of serverless.yml, computed from config/settings.json and the stage's
+ * keyring. serverless.yml reads them as `${self:custom.stack.<name>}` through scripts/stack.cjs.
+ */
+export interface StackValues {
+  stage: string;
+  /** `/media/*`: the behavior CloudFront guards with the trusted key group and the edge function. */
+  mediaPathPattern: string;
+  /** `/auth/*`: the behavior that reaches the login function. */
+  authPathPattern: string;
+  priceClass: string;
+  /** IPv6 stays on unless cookies are bound to IPv4 source addresses. */
+  ipv6Enabled: boolean;
+  /** '' when the stage has no alias domain (CloudFormation conditions compare strings). */
+  aliasDomain: string;
+  certificateArn: string;
+  /** Allowed player origins for CORS on media (a placeholder when none: the policy is then not created). */
+  corsOrigins: string[];
+  hasCors: string;
+  /** `{ Resources: { CloudFrontPublicKey…: AWS::CloudFront::PublicKey } }`, one per keyring key. */
+  keyResources: { Resources: Record<string, unknown> };
+  keyGroupItems: { Ref: string }[];
+  signingKeyLogicalId: string;
+  loginEnvironment: Record<string, unknown>;
+  /** ARNs of exactly the SSM parameters the login function reads. */
+  loginParameterArns: unknown[];
+  signInUrl: unknown;
+  /** Source of the CloudFront Function (cloudfront-js-2.0) on `/auth/*`. */
+  viewerHostCode: string;
+}
+
+/** `20261128-ab12` → `CloudFrontPublicKey20261128ab12`: CloudFormation logical ids are alphanumeric. */
+export function publicKeyLogicalId(id: string): string {
+  return `CloudFrontPublicKey${id
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}`;
+}
+
+function ssmArn(name: string): { 'Fn::Sub': string } {
+  // Parameter ARNs drop the name's leading slash: …:parameter/edge-auth/prod/users
+  return {
+    'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${name.replace(/^\//, '')}`,
+  };
+}
+
+export function keyResources(stage: string, dir: string, keyring: Keyring): StackValues['keyResources'] {
+  const Resources: Record<string, unknown> = {};
+  for (const entry of keyring.cloudFront) {
+    const logicalId = publicKeyLogicalId(entry.id);
+    if (Resources[logicalId])
+      throw new KeyringError(`${dir}: key ids "${entry.id}" and another map to ${logicalId}`);
+    Resources[logicalId] = {
+      Type: 'AWS::CloudFront::PublicKey',
+      Properties: {
+        PublicKeyConfig: {
+          // CallerReference and Name are per account: the stage and key id keep them unique.
+          CallerReference: `edge-auth-${stage}-${entry.id}`,
+          Name: `edge-auth-${stage}-${entry.id}`,
+          Comment: `edge-auth ${stage} signed-cookie key ${entry.id}${entry.id === keyring.signing.cloudFront ? ' (signing)' : ''}`,
+          EncodedKey: readPublicKeyPem(dir, entry),
+        },
+      },
+    };
+  }
+  return { Resources };
+}
+
+export function stackValues(stage: string, root: string): StackValues {
+  if (stage === 'local')
+    throw new KeyringError('the "local" stage is not deployed: pick dev, prod or a stage of your own');
+  const settings = resolveSettings(stage);
+  const dir = keyringDir(stage, root);
+  const keyring = loadKeyring(dir);
+  const signingKeyLogicalId = publicKeyLogicalId(keyring.signing.cloudFront);
+  const parameters = [
+    ssmNames.cloudFront(stage, keyring.signing.cloudFront),
+    ssmNames.session(stage, keyring.signing.session),
+    ssmNames.users(stage),
+  ];
+  const loginEnvironment: Record<string, unknown> = {
+    EDGE_AUTH_STAGE: stage,
+    EDGE_AUTH_CLOUDFRONT_KEY_PAIR_ID: { Ref: signingKeyLogicalId },
+    EDGE_AUTH_CLOUDFRONT_PRIVATE_KEY: `ssm:${parameters[0]}`,
+    EDGE_AUTH_SESSION_PRIVATE_KEY: `ssm:${parameters[1]}`,
+    EDGE_AUTH_SESSION_KID: keyring.signing.session,
+    EDGE_AUTH_USERS: `ssm:${parameters[2]}`,
+  };
+  if (settings.aliasDomain) loginEnvironment.EDGE_AUTH_PUBLIC_HOST = settings.aliasDomain;
+  const signInUrl = settings.aliasDomain
+    ? `https://${settings.aliasDomain}${settings.signInPath}`
+    : { 'Fn::Sub': `https://\${CloudFrontDistribution.DomainName}${settings.signInPath}` };
+  return {
+    stage,
+    mediaPathPattern: `${settings.protectedPrefix}*`,
+    authPathPattern: `${settings.authPrefix}*`,
+    priceClass: settings.priceClass ?? 'PriceClass_100',
+    ipv6Enabled: !settings.cloudFront.bindIp,
+    aliasDomain: settings.aliasDomain ?? '',
+    certificateArn: settings.certificateArn ?? '',
+    corsOrigins: settings.allowedOrigins.length > 0 ? settings.allowedOrigins : ['https://example.invalid'],
+    hasCors: settings.allowedOrigins.length > 0 ? 'true' : 'false',
+    keyResources: keyResources(stage, dir, keyring),
+    keyGroupItems: keyring.cloudFront.map((e) => ({ Ref: publicKeyLogicalId(e.id) })),
+    signingKeyLogicalId,
+    loginEnvironment,
+    loginParameterArns: parameters.map(ssmArn),
+    signInUrl,
+    viewerHostCode: readFileSync(join(root, 'functions', 'cloudfront', 'viewer-host.js'), 'utf8'),
+  };
+}
