@@ -1,0 +1,241 @@
+import type {
+  CloudFrontHeaders,
+  CloudFrontRequest,
+  CloudFrontRequestEvent,
+  CloudFrontResultResponse,
+} from 'aws-lambda';
+
+/**
+ * The viewer-request side of Lambda@Edge, as CloudFront runs it: the event it builds from a
+ * viewer's request, and the validation it applies to what the function returns. Facts from the
+ * CloudFront Developer Guide ("Lambda@Edge event structure", "Restrictions on all edge functions",
+ * "Quotas on Lambda@Edge", "HTTP 502 (Lambda validation error)", "HTTP 503 (function execution error)").
+ */
+
+/** Headers CloudFront never shows a function and never lets it add (a function adding one → 502). */
+const DISALLOWED_EXACT = new Set([
+  'connection',
+  'expect',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'trailer',
+  'upgrade',
+  'x-accel-buffering',
+  'x-accel-charset',
+  'x-accel-limit-rate',
+  'x-accel-redirect',
+  'x-amzn-auth',
+  'x-amzn-cf-billing',
+  'x-amzn-cf-id',
+  'x-amzn-cf-xff',
+  'x-amzn-errortype',
+  'x-amzn-fle-profile',
+  'x-amzn-header-count',
+  'x-amzn-header-order',
+  'x-amzn-lambda-integration-tag',
+  'x-amzn-requestid',
+  'x-cache',
+  'x-forwarded-proto',
+  'x-real-ip',
+  // CloudFront adds the viewer's country itself; a viewer-request function setting it fails validation.
+  'cloudfront-viewer-country',
+]);
+const DISALLOWED_PREFIXES = ['x-amz-cf-', 'x-edge-'];
+
+/** Headers a viewer-request function may read but not add, change or remove. */
+export const READ_ONLY_VIEWER_REQUEST = new Set(['content-length', 'host', 'transfer-encoding', 'via']);
+
+export function isDisallowedHeader(lowerName: string): boolean {
+  return DISALLOWED_EXACT.has(lowerName) || DISALLOWED_PREFIXES.some((p) => lowerName.startsWith(p));
+}
+
+/** A generated response (headers and body) from a viewer-request function may be at most 40 KB. */
+export const MAX_GENERATED_RESPONSE_BYTES = 40 * 1024;
+/** The URI plus query string a function returns must stay under 8,192 characters. */
+export const MAX_URI_AND_QUERY = 8192;
+
+export interface ViewerRequestInput {
+  method: string;
+  /** The request target as the viewer sent it: path, optionally `?query`. */
+  target: string;
+  /** Node's `rawHeaders`: name, value, name, value… in the order received, original case. */
+  rawHeaders: readonly string[];
+  clientIp: string;
+  distributionDomainName: string;
+  distributionId: string;
+  requestId: string;
+}
+
+/** Splits a request target into CloudFront's `uri` and `querystring` (no leading `?`, no fragment). */
+export function splitTarget(target: string): { uri: string; querystring: string } {
+  const noFragment = target.split('#', 1)[0]!;
+  const q = noFragment.indexOf('?');
+  const uri = q < 0 ? noFragment : noFragment.slice(0, q);
+  return { uri: uri || '/', querystring: q < 0 ? '' : noFragment.slice(q + 1) };
+}
+
+/** Lower-case keys, each a list of `{ key, value }` in arrival order; disallowed headers left out. */
+export function toCloudFrontHeaders(rawHeaders: readonly string[]): CloudFrontHeaders {
+  const headers: CloudFrontHeaders = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const key = rawHeaders[i]!;
+    const lower = key.toLowerCase();
+    if (isDisallowedHeader(lower)) continue;
+    const list = headers[lower] ?? [];
+    list.push({ key, value: rawHeaders[i + 1]! });
+    headers[lower] = list;
+  }
+  return headers;
+}
+
+export function toViewerRequestEvent(input: ViewerRequestInput): CloudFrontRequestEvent {
+  const { uri, querystring } = splitTarget(input.target);
+  return {
+    Records: [
+      {
+        cf: {
+          config: {
+            distributionDomainName: input.distributionDomainName,
+            distributionId: input.distributionId,
+            eventType: 'viewer-request',
+            requestId: input.requestId,
+          },
+          request: {
+            clientIp: input.clientIp,
+            headers: toCloudFrontHeaders(input.rawHeaders),
+            method: input.method,
+            querystring,
+            uri,
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** What CloudFront does next with a viewer-request function's result. */
+export type ViewerRequestOutcome =
+  | { kind: 'forward'; request: CloudFrontRequest }
+  | {
+      kind: 'respond';
+      status: number;
+      headers: Array<[string, string]>;
+      body: Buffer;
+    }
+  | { kind: 'invalid'; status: 502; reason: string };
+
+const invalid = (reason: string): ViewerRequestOutcome => ({ kind: 'invalid', status: 502, reason });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks a headers object's shape; returns a reason when CloudFront would refuse it. */
+function checkHeaderShape(headers: unknown): string | undefined {
+  if (!isRecord(headers)) return 'headers is not an object';
+  for (const [name, list] of Object.entries(headers)) {
+    if (name !== name.toLowerCase()) return `header key "${name}" is not lower-case`;
+    if (!Array.isArray(list)) return `header "${name}" is not a list of { key, value }`;
+    for (const entry of list) {
+      if (!isRecord(entry) || typeof entry.value !== 'string')
+        return `header "${name}" has an entry without a string value`;
+      if (entry.key !== undefined && (typeof entry.key !== 'string' || entry.key.toLowerCase() !== name))
+        return `header "${name}" has an entry whose key does not match`;
+      if (/[\r\n\0]/.test(entry.value)) return `header "${name}" has a control character in its value`;
+    }
+  }
+  return undefined;
+}
+
+function headerValues(headers: CloudFrontHeaders, name: string): string {
+  return JSON.stringify((headers[name] ?? []).map((h) => h.value));
+}
+
+function applyResponse(result: Record<string, unknown>): ViewerRequestOutcome {
+  const { status } = result;
+  // The documented shape has the status as a string ("403"); anything else fails validation.
+  if (typeof status !== 'string' || !/^[1-5]\d\d$/.test(status))
+    return invalid('status must be a string like "403"');
+  if (result.statusDescription !== undefined && typeof result.statusDescription !== 'string')
+    return invalid('statusDescription must be a string');
+  const headers = (result.headers ?? {}) as unknown;
+  const shape = checkHeaderShape(headers);
+  if (shape) return invalid(shape);
+  for (const name of Object.keys(headers as CloudFrontHeaders)) {
+    if (isDisallowedHeader(name)) return invalid(`the function set the disallowed header "${name}"`);
+    if (name === 'transfer-encoding' || name === 'via')
+      return invalid(`the function set the read-only header "${name}"`);
+  }
+  const encoding = result.bodyEncoding ?? 'text';
+  if (encoding !== 'text' && encoding !== 'base64') return invalid('bodyEncoding must be "text" or "base64"');
+  if (result.body !== undefined && typeof result.body !== 'string') return invalid('body must be a string');
+  const bodyText = (result.body as string | undefined) ?? '';
+  let size = Buffer.byteLength(bodyText);
+  const pairs: Array<[string, string]> = [];
+  for (const [name, list] of Object.entries(headers as CloudFrontHeaders)) {
+    for (const { key, value } of list) {
+      pairs.push([key ?? name, value]);
+      size += Buffer.byteLength(key ?? name) + Buffer.byteLength(value);
+    }
+  }
+  if (size > MAX_GENERATED_RESPONSE_BYTES)
+    return invalid(`the generated response is ${size} bytes, over the 40 KB viewer-request limit`);
+  const body = encoding === 'base64' ? Buffer.from(bodyText, 'base64') : Buffer.from(bodyText);
+  return {
+    kind: 'respond',
+    status: Number(status),
+    headers: pairs.filter(([n]) => n.toLowerCase() !== 'content-length'),
+    body,
+  };
+}
+
+function applyRequest(result: Record<string, unknown>, original: CloudFrontRequest): ViewerRequestOutcome {
+  if (typeof result.uri !== 'string' || !result.uri.startsWith('/'))
+    return invalid('uri must be a string starting with "/"');
+  const querystring = result.querystring ?? '';
+  if (typeof querystring !== 'string') return invalid('querystring must be a string');
+  if (/[\s#\u0000-\u001f\u007f]/.test(querystring))
+    return invalid('querystring has a space, a control character or "#"');
+  if (/[\s#?\u0000-\u001f\u007f]/.test(result.uri))
+    return invalid('uri has a space, a control character, "?" or "#"');
+  if (result.uri.length + querystring.length >= MAX_URI_AND_QUERY)
+    return invalid('uri and querystring reach 8,192 characters');
+  if (result.method !== undefined && result.method !== original.method)
+    return invalid('a viewer-request function cannot change the method');
+  const shape = checkHeaderShape(result.headers);
+  if (shape) return invalid(shape);
+  const headers = result.headers as CloudFrontHeaders;
+  for (const name of Object.keys(headers)) {
+    if (isDisallowedHeader(name) && !original.headers[name])
+      return invalid(`the function added the disallowed header "${name}"`);
+  }
+  for (const name of READ_ONLY_VIEWER_REQUEST) {
+    if (headerValues(headers, name) !== headerValues(original.headers, name))
+      return invalid(`the function added, changed or removed the read-only header "${name}"`);
+  }
+  return {
+    kind: 'forward',
+    request: {
+      ...original,
+      ...(result as Partial<CloudFrontRequest>),
+      querystring,
+      headers,
+      method: original.method,
+    },
+  };
+}
+
+/**
+ * Applies CloudFront's rules to what a viewer-request function returned: a response object
+ * (it has `status`) is sent to the viewer; a request object goes on to the origin; anything
+ * malformed, a disallowed or read-only header change, or a generated response over 40 KB is a 502.
+ */
+export function applyViewerRequestResult(result: unknown, original: CloudFrontRequest): ViewerRequestOutcome {
+  if (!isRecord(result)) return invalid('the function returned neither a request nor a response object');
+  if ('status' in result) return applyResponse(result as Record<string, unknown>);
+  return applyRequest(result, original);
+}
+
+export type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse };
