@@ -40,6 +40,23 @@ export interface Settings {
   /** Optional alias domain and its ACM certificate (us-east-1) for the distribution. */
   aliasDomain?: string;
   certificateArn?: string;
+  /** Optional OIDC sign-in with ID tokens from an identity provider (Cognito, Auth0, Okta, …). */
+  oidc?: OidcSettings;
+}
+
+export interface OidcSettings {
+  /** The `iss` of the provider's ID tokens, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc`. */
+  issuer: string;
+  /** The `aud` expected in ID tokens (the app's client id). */
+  audience: string;
+  /** The provider's JWKS, e.g. `<issuer>/.well-known/jwks.json`. */
+  jwksUrl: string;
+  /** The claim whose value(s) map to grants, e.g. `groups` or `cognito:groups`. */
+  grantsClaim: string;
+  /** Claim value → grants, e.g. `{ "premium": ["/media/premium/*"] }`. Unknown values grant nothing. */
+  grantMap: Record<string, string[]>;
+  /** The claim shown as the user; default `sub`. */
+  usernameClaim?: string;
 }
 
 export class SettingsError extends Error {
@@ -74,8 +91,10 @@ export function validateSettings(s: Settings): Settings {
   if (!PREFIX.test(s.protectedPrefix)) fail('protectedPrefix', 'must look like "/media/"');
   if (!PREFIX.test(s.authPrefix)) fail('authPrefix', 'must look like "/auth/"');
   if (s.protectedPrefix === s.authPrefix) fail('authPrefix', 'must differ from protectedPrefix');
-  if (!s.signInPath.startsWith('/') || s.signInPath.startsWith('//')) fail('signInPath', 'must be a local path');
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(s.session.cookieName)) fail('session.cookieName', 'must be a plain token');
+  if (!s.signInPath.startsWith('/') || s.signInPath.startsWith('//'))
+    fail('signInPath', 'must be a local path');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(s.session.cookieName))
+    fail('session.cookieName', 'must be a plain token');
   if (!s.session.issuer) fail('session.issuer', 'is required');
   if (!s.session.audience) fail('session.audience', 'is required');
   for (const key of ['ttlSeconds', 'absoluteLifetimeSeconds', 'clockSkewSeconds'] as const) {
@@ -92,9 +111,27 @@ export function validateSettings(s: Settings): Settings {
   if (!Number.isInteger(s.edge.sessionCacheSize) || s.edge.sessionCacheSize < 1)
     fail('edge.sessionCacheSize', 'must be a positive integer');
   for (const origin of s.allowedOrigins) {
-    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin)) fail('allowedOrigins', `has a bad origin "${origin}"`);
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin))
+      fail('allowedOrigins', `has a bad origin "${origin}"`);
   }
   if (s.aliasDomain && !s.certificateArn) fail('certificateArn', 'is required when aliasDomain is set');
+  if (s.oidc !== undefined) {
+    const o = s.oidc;
+    const url = /^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$))\S+$/;
+    if (!isObject(o)) fail('oidc', 'must be an object');
+    if (typeof o.issuer !== 'string' || !o.issuer) fail('oidc.issuer', 'is required');
+    if (typeof o.audience !== 'string' || !o.audience) fail('oidc.audience', 'is required');
+    if (typeof o.jwksUrl !== 'string' || !url.test(o.jwksUrl)) fail('oidc.jwksUrl', 'must be an https URL');
+    if (typeof o.grantsClaim !== 'string' || !o.grantsClaim) fail('oidc.grantsClaim', 'is required');
+    if (!isObject(o.grantMap)) fail('oidc.grantMap', 'must map claim values to lists of grants');
+    for (const [value, grants] of Object.entries(o.grantMap)) {
+      if (
+        !Array.isArray(grants) ||
+        grants.some((g) => typeof g !== 'string' || !g.startsWith(s.protectedPrefix))
+      )
+        fail(`oidc.grantMap.${value}`, `must be a list of grants under ${s.protectedPrefix}`);
+    }
+  }
   return s;
 }
 

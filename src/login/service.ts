@@ -1,0 +1,357 @@
+import { type KeyObject, randomBytes } from 'node:crypto';
+import { decodeJwt } from 'jose';
+import {
+  CLOUDFRONT_COOKIE_NAMES,
+  renderExpiredCookie,
+  renderSetCookie,
+  signCookies,
+} from '../cloudfront/signer';
+import type { CookieAttributes } from '../cloudfront/types';
+import { type Settings, sessionCookieName } from '../config/settings';
+import { readCookie } from '../edge/cookies';
+import { planCookieSets } from '../session/cookie-plan';
+import { parseGrants } from '../session/grants';
+import type { SessionSigningKey, SessionVerifyKey } from '../session/keys';
+import { issueSessionToken, type SessionClaims, verifySessionToken } from '../session/token';
+import { mediaType, parseCredentials, parseViewerHost, safeNextPath } from './body';
+import { type AuthRequest, type AuthResponse, errorResponse, jsonResponse } from './http';
+import type { OidcVerifier } from './oidc';
+import { type UserRecord, verifyPassword } from './users';
+
+/** Everything the login service needs, loaded once per container by functions/login.ts. */
+export interface LoginContext {
+  settings: Settings;
+  /** Static users by name (absent: password sign-in is off). */
+  users?: ReadonlyMap<string, UserRecord>;
+  oidc?: OidcVerifier;
+  cloudFront: { keyPairId: string; privateKey: string | KeyObject };
+  session: { signing: SessionSigningKey; verify: ReadonlyMap<string, SessionVerifyKey> };
+  /** The viewer host (alias) when fixed by configuration; else taken from `x-edge-auth-viewer-host`. */
+  publicHost?: string;
+  /** A hash with the default parameters, checked when the user does not exist (comparable timing). */
+  dummyHash: string;
+  randomId?: () => string;
+}
+
+/** The header a CloudFront Function on `/auth/*` fills with the viewer's Host (the origin sees its own). */
+export const VIEWER_HOST_HEADER = 'x-edge-auth-viewer-host';
+
+const LOGIN_FAILED = 'Invalid username or password.';
+
+function route(ctx: LoginContext, path: string): 'login' | 'refresh' | 'logout' | 'session' | undefined {
+  const prefix = ctx.settings.authPrefix;
+  if (!path.startsWith(prefix)) return undefined;
+  const rest = path.slice(prefix.length);
+  return rest === 'login' || rest === 'refresh' || rest === 'logout' || rest === 'session' ? rest : undefined;
+}
+
+const METHODS = { login: 'POST', refresh: 'POST', logout: 'POST', session: 'GET' } as const;
+
+function viewerHost(req: AuthRequest, ctx: LoginContext): string | undefined {
+  return parseViewerHost(ctx.publicHost ?? req.headers[VIEWER_HOST_HEADER]);
+}
+
+function scheme(ctx: LoginContext): 'https' | 'http' {
+  return ctx.settings.secure ? 'https' : 'http';
+}
+
+/** CORS for the configured cross-origin callers (same-origin callers need none). */
+function corsHeaders(req: AuthRequest, ctx: LoginContext): Record<string, string> {
+  const origin = req.headers.origin;
+  if (!origin || !ctx.settings.allowedOrigins.includes(origin)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    vary: 'Origin',
+  };
+}
+
+/** CSRF: a cookie-authenticated POST must come from our own origin or a configured one. */
+function originAllowed(req: AuthRequest, ctx: LoginContext, host: string): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  return origin === `${scheme(ctx)}://${host}` || ctx.settings.allowedOrigins.includes(origin);
+}
+
+function cookieAttrs(ctx: LoginContext, path: string, maxAge?: number): CookieAttributes {
+  return { path, secure: ctx.settings.secure, httpOnly: true, sameSite: 'Lax', maxAge };
+}
+
+function clientIp(req: AuthRequest): string | undefined {
+  // Behind CloudFront the connection comes from an edge server; the viewer is in this header (ip:port).
+  const viewer = req.headers['cloudfront-viewer-address'];
+  if (viewer) return viewer.includes('.') ? viewer.split(':')[0] : viewer.replace(/:\d+$/, '');
+  return req.sourceIp;
+}
+
+/** Signed CloudFront cookies for every planned set, plus the session cookie. */
+async function issueCookies(
+  req: AuthRequest,
+  ctx: LoginContext,
+  host: string,
+  input: { sub: string; grants: string[]; sid: string; authTime: number; method: 'pwd' | 'oidc' },
+  nowSec: number,
+): Promise<{ cookies: string[]; claims: SessionClaims; paths: Set<string> }> {
+  const s = ctx.settings;
+  const { token, claims } = await issueSessionToken(
+    {
+      ...input,
+      now: nowSec,
+      ttlSeconds: s.session.ttlSeconds,
+      absoluteLifetimeSeconds: s.session.absoluteLifetimeSeconds,
+      issuer: s.session.issuer,
+      audience: s.session.audience,
+    },
+    ctx.session.signing,
+  );
+  const maxAge = claims.exp - nowSec;
+  const plan = planCookieSets(claims.grants, {
+    protectedPrefix: s.protectedPrefix,
+    maxCookieSets: s.cloudFront.maxCookieSets,
+  });
+  const sourceIp = s.cloudFront.bindIp ? clientIp(req) : undefined;
+  const cookies: string[] = [];
+  for (const set of plan.sets) {
+    const signed = signCookies({
+      resource: `${scheme(ctx)}://${host}${set.pattern}`,
+      expires: claims.exp,
+      sourceIp,
+      keyPairId: ctx.cloudFront.keyPairId,
+      privateKey: ctx.cloudFront.privateKey as string,
+      hashAlgorithm: s.cloudFront.hashAlgorithm,
+    });
+    for (const [name, value] of Object.entries(signed)) {
+      cookies.push(renderSetCookie(name, value, cookieAttrs(ctx, set.cookiePath, maxAge)));
+    }
+  }
+  cookies.push(renderSetCookie(sessionCookieName(s), token, cookieAttrs(ctx, '/', maxAge)));
+  return { cookies, claims, paths: new Set(plan.sets.map((set) => set.cookiePath)) };
+}
+
+/** Every path a CloudFront cookie set may have been issued on for these grants (logout, refresh). */
+function cookiePaths(ctx: LoginContext, grants: string[]): Set<string> {
+  const { protectedPrefix } = ctx.settings;
+  const plan = planCookieSets(grants, {
+    protectedPrefix,
+    maxCookieSets: ctx.settings.cloudFront.maxCookieSets,
+  });
+  const paths = new Set(plan.sets.map((s) => s.cookiePath));
+  paths.add(protectedPrefix);
+  return paths;
+}
+
+function expireCloudFrontCookies(ctx: LoginContext, paths: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    for (const name of CLOUDFRONT_COOKIE_NAMES) out.push(renderExpiredCookie(name, cookieAttrs(ctx, path)));
+  }
+  return out;
+}
+
+function sessionBody(claims: SessionClaims, ctx: LoginContext) {
+  return {
+    user: claims.sub,
+    grants: claims.grants,
+    expiresAt: new Date(claims.exp * 1000).toISOString(),
+    sessionEndsAt: new Date(
+      (claims.auth_time + ctx.settings.session.absoluteLifetimeSeconds) * 1000,
+    ).toISOString(),
+  };
+}
+
+async function readSession(
+  req: AuthRequest,
+  ctx: LoginContext,
+  now: number,
+): Promise<{ ok: true; claims: SessionClaims } | { ok: false; response: AuthResponse }> {
+  const token = readCookie(req.cookies.join('; '), sessionCookieName(ctx.settings));
+  if (!token) return { ok: false, response: errorResponse(401, 'ERR_NO_SESSION', 'Not signed in.') };
+  const s = ctx.settings;
+  const outcome = await verifySessionToken(token, ctx.session.verify, {
+    issuer: s.session.issuer,
+    audience: s.session.audience,
+    now,
+    clockSkewSeconds: s.session.clockSkewSeconds,
+    protectedPrefix: s.protectedPrefix,
+  });
+  if (!outcome.ok) {
+    return outcome.reason === 'expired'
+      ? {
+          ok: false,
+          response: errorResponse(401, 'ERR_SESSION_EXPIRED', 'The session has expired. Sign in again.'),
+        }
+      : {
+          ok: false,
+          response: errorResponse(401, 'ERR_SESSION_INVALID', 'The session is not valid. Sign in again.'),
+        };
+  }
+  return { ok: true, claims: outcome.claims };
+}
+
+async function login(req: AuthRequest, ctx: LoginContext, host: string, now: number): Promise<AuthResponse> {
+  const nowSec = Math.floor(now / 1000);
+  const authorization = req.headers.authorization;
+  let identity: { sub: string; grants: string[]; method: 'pwd' | 'oidc' };
+  let redirect: string | undefined;
+  if (authorization !== undefined && /^bearer\s/i.test(authorization)) {
+    if (!ctx.oidc)
+      return errorResponse(400, 'ERR_OIDC_DISABLED', 'Sign-in with an identity token is not enabled.');
+    const result = await ctx.oidc.verify(authorization.replace(/^bearer\s+/i, '').trim(), now);
+    if (!result.ok) {
+      return result.reason === 'no-grants'
+        ? errorResponse(403, 'ERR_NO_GRANTS', 'This account has no access to any content.')
+        : errorResponse(401, 'ERR_TOKEN_INVALID', 'The identity token is not valid.');
+    }
+    identity = { sub: result.username, grants: result.grants, method: 'oidc' };
+  } else {
+    const body = parseCredentials(req.headers['content-type'], req.body);
+    if (!body.ok) {
+      const code =
+        body.status === 415
+          ? 'ERR_UNSUPPORTED_MEDIA_TYPE'
+          : body.status === 413
+            ? 'ERR_BODY_TOO_LARGE'
+            : 'ERR_BAD_REQUEST';
+      return errorResponse(body.status, code, body.message);
+    }
+    const user = ctx.users?.get(body.username);
+    // Hash even for unknown users so timing does not tell which names exist.
+    const matches = await verifyPassword(body.password, user?.passwordHash ?? ctx.dummyHash);
+    if (!user || !matches) return errorResponse(401, 'ERR_LOGIN_FAILED', LOGIN_FAILED);
+    identity = { sub: user.username, grants: user.grants, method: 'pwd' };
+    if (body.form) redirect = safeNextPath(body.next, ctx.settings.playerPath);
+  }
+  const sid = (ctx.randomId ?? (() => randomBytes(16).toString('base64url')))();
+  const { cookies, claims } = await issueCookies(
+    req,
+    ctx,
+    host,
+    { ...identity, sid, authTime: nowSec },
+    nowSec,
+  );
+  if (redirect) {
+    // 303: the browser follows a form POST with a GET.
+    return jsonResponse(303, sessionBody(claims, ctx), { headers: { location: redirect }, cookies });
+  }
+  return jsonResponse(200, sessionBody(claims, ctx), { cookies });
+}
+
+async function refresh(
+  req: AuthRequest,
+  ctx: LoginContext,
+  host: string,
+  now: number,
+): Promise<AuthResponse> {
+  const session = await readSession(req, ctx, now);
+  if (!session.ok) return session.response;
+  const old = session.claims;
+  const nowSec = Math.floor(now / 1000);
+  if (nowSec >= old.auth_time + ctx.settings.session.absoluteLifetimeSeconds) {
+    return errorResponse(
+      401,
+      'ERR_SESSION_ENDED',
+      'The session reached its maximum lifetime. Sign in again.',
+    );
+  }
+  let grants = old.grants;
+  if (old.amr === 'pwd' && ctx.users) {
+    // Re-read the users file: a removed user or a changed grant takes effect at the next refresh.
+    const user = ctx.users.get(old.sub);
+    if (!user) return errorResponse(401, 'ERR_SESSION_INVALID', 'The session is not valid. Sign in again.');
+    grants = user.grants;
+  }
+  const issued = await issueCookies(
+    req,
+    ctx,
+    host,
+    { sub: old.sub, grants, sid: old.sid, authTime: old.auth_time, method: old.amr },
+    nowSec,
+  );
+  const stale = [...cookiePaths(ctx, old.grants)].filter((p) => !issued.paths.has(p));
+  return jsonResponse(200, sessionBody(issued.claims, ctx), {
+    cookies: [...expireCloudFrontCookies(ctx, stale), ...issued.cookies],
+  });
+}
+
+function logout(req: AuthRequest, ctx: LoginContext): AuthResponse {
+  const token = readCookie(req.cookies.join('; '), sessionCookieName(ctx.settings));
+  let grants: string[] = [];
+  if (token) {
+    try {
+      // Unverified on purpose: the grants only tell which cookie paths to clear.
+      grants = parseGrants(decodeJwt(token).grants, ctx.settings.protectedPrefix);
+    } catch {
+      grants = [];
+    }
+  }
+  const cookies = [
+    ...expireCloudFrontCookies(ctx, cookiePaths(ctx, grants)),
+    renderExpiredCookie(sessionCookieName(ctx.settings), cookieAttrs(ctx, '/')),
+  ];
+  if (mediaType(req.headers['content-type']) === 'application/x-www-form-urlencoded') {
+    return jsonResponse(
+      303,
+      { signedOut: true },
+      { headers: { location: ctx.settings.signInPath }, cookies },
+    );
+  }
+  return jsonResponse(200, { signedOut: true }, { cookies });
+}
+
+/**
+ * The login service: `POST {authPrefix}login|refresh|logout`, `GET {authPrefix}session`.
+ * `now` is epoch ms. Answers every request with a status and a JSON body; it throws only on
+ * failures of its own dependencies (the adapter turns those into a 500 without detail).
+ */
+export async function handleAuthRequest(
+  req: AuthRequest,
+  ctx: LoginContext,
+  now: number,
+): Promise<AuthResponse> {
+  const response = await dispatch(req, ctx, now);
+  Object.assign(response.headers, corsHeaders(req, ctx));
+  return response;
+}
+
+async function dispatch(req: AuthRequest, ctx: LoginContext, now: number): Promise<AuthResponse> {
+  const name = route(ctx, req.path);
+  if (!name) return errorResponse(404, 'ERR_NOT_FOUND', 'No such endpoint.');
+  const method = req.method.toUpperCase();
+  if (method === 'OPTIONS') {
+    const origin = req.headers.origin;
+    if (!origin || !ctx.settings.allowedOrigins.includes(origin)) {
+      return errorResponse(403, 'ERR_ORIGIN', 'This origin is not allowed.');
+    }
+    return {
+      statusCode: 204,
+      headers: {
+        'access-control-allow-methods': METHODS[name],
+        'access-control-allow-headers': 'content-type, authorization',
+        'access-control-max-age': '600',
+        'cache-control': 'no-store',
+      },
+      cookies: [],
+      body: '',
+    };
+  }
+  if (method !== METHODS[name]) {
+    return errorResponse(405, 'ERR_METHOD_NOT_ALLOWED', `Use ${METHODS[name]} for this endpoint.`, {
+      allow: `${METHODS[name]}, OPTIONS`,
+    });
+  }
+  if (name === 'session') {
+    const session = await readSession(req, ctx, now);
+    return session.ok ? jsonResponse(200, sessionBody(session.claims, ctx)) : session.response;
+  }
+  const host = viewerHost(req, ctx);
+  if (!host) return errorResponse(400, 'ERR_BAD_HOST', 'The viewer host is missing or not a host name.');
+  if (name === 'login') {
+    // Login CSRF: a foreign page must not sign the victim into another account.
+    if (req.headers.origin !== undefined && !originAllowed(req, ctx, host)) {
+      return errorResponse(403, 'ERR_ORIGIN', 'This origin is not allowed.');
+    }
+    return login(req, ctx, host, now);
+  }
+  if (!originAllowed(req, ctx, host)) return errorResponse(403, 'ERR_ORIGIN', 'This origin is not allowed.');
+  return name === 'refresh' ? refresh(req, ctx, host, now) : logout(req, ctx);
+}
