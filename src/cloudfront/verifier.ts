@@ -223,61 +223,68 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
   facts.policy = policy;
   pass('policy', () => `${facts.policyType} policy read (${hashAlgorithm})`);
 
+  // From here on the checks are independent. CloudFront answers with the first failure; inspect
+  // (explain) goes on and lists every failing check, so one run shows everything that is wrong.
+  let first: VerifyExplained | undefined;
+  const fail = (name: string, reason: DenyReason, detail: string): boolean => {
+    check(name, false, detail);
+    first ??= deny('AccessDenied', reason, detail);
+    return !explain;
+  };
+
   const signatureText = get('Signature');
+  const signature = signatureText ? tryDecodeCloudFrontBase64(signatureText) : undefined;
   if (!signatureText) {
-    check('signature', false, `${label('Signature')} is missing or empty`);
-    return deny('AccessDenied', 'missing-signature', `${label('Signature')} is missing or empty`);
-  }
-  const signature = tryDecodeCloudFrontBase64(signatureText);
-  if (!signature || signature.length === 0) {
-    check('signature', false, `${label('Signature')} is not CloudFront base64`);
-    return deny('AccessDenied', 'malformed-signature', `${label('Signature')} is not CloudFront base64`);
-  }
-  const cacheKey = `${hashAlgorithm}\n${signatureText}\n${policy.json}`;
-  if (!verifySignature(key, hashAlgorithm, signedBytes, signature, cacheKey)) {
+    if (fail('signature', 'missing-signature', `${label('Signature')} is missing or empty`)) return first!;
+  } else if (!signature || signature.length === 0) {
+    if (fail('signature', 'malformed-signature', `${label('Signature')} is not CloudFront base64`))
+      return first!;
+  } else if (
+    !verifySignature(
+      key,
+      hashAlgorithm,
+      signedBytes,
+      signature,
+      `${hashAlgorithm}\n${signatureText}\n${policy.json}`,
+    )
+  ) {
     const kind = key.asymmetricKeyType === 'ec' ? 'ECDSA P-256' : 'RSA';
     const detail = `the signature does not verify with key ${keyPairId} (${kind}, ${hashAlgorithm}): the policy, signature, key pair ID or hash algorithm was changed, or another private key signed it`;
-    check('signature', false, detail);
-    return deny('AccessDenied', 'bad-signature', detail);
-  }
-  pass('signature', () => `signature verifies with key ${keyPairId} (${hashAlgorithm})`);
+    if (fail('signature', 'bad-signature', detail)) return first!;
+  } else pass('signature', () => `signature verifies with key ${keyPairId} (${hashAlgorithm})`);
 
   if (!(input.now < policy.expires)) {
     const detail = `expired at ${iso(policy.expires)} (DateLessThan), now is ${iso(input.now)}`;
-    check('expiry', false, detail);
-    return deny('AccessDenied', 'expired', detail);
-  }
-  pass('expiry', () => `valid until ${iso(policy.expires)}`);
+    if (fail('expiry', 'expired', detail)) return first!;
+  } else pass('expiry', () => `valid until ${iso(policy.expires)}`);
   const notBefore = policy.notBefore;
   if (notBefore !== undefined) {
     if (!(input.now > notBefore)) {
       const detail = `not valid before ${iso(notBefore)} (DateGreaterThan), now is ${iso(input.now)}`;
-      check('start', false, detail);
-      return deny('AccessDenied', 'not-yet-valid', detail);
-    }
-    pass('start', () => `valid since ${iso(notBefore)}`);
+      if (fail('start', 'not-yet-valid', detail)) return first!;
+    } else pass('start', () => `valid since ${iso(notBefore)}`);
   }
 
-  if (policy.resource !== undefined) {
-    if (!matchResource(policy.resource, matchedUrl)) {
-      const detail = `the resource "${policy.resource}" does not cover ${displayUrl(matchedUrl)}`;
-      check('resource', false, detail);
-      return deny('AccessDenied', 'resource-mismatch', detail);
-    }
-    pass('resource', () => `the resource "${policy.resource}" covers ${displayUrl(matchedUrl)}`);
+  const resource = policy.resource;
+  if (resource !== undefined) {
+    if (!matchResource(resource, matchedUrl)) {
+      const detail = `the resource "${resource}" does not cover ${displayUrl(matchedUrl)}`;
+      if (fail('resource', 'resource-mismatch', detail)) return first!;
+    } else pass('resource', () => `the resource "${resource}" covers ${displayUrl(matchedUrl)}`);
   } else pass('resource', () => 'the policy has no Resource: any URL');
 
-  if (policy.sourceIp !== undefined) {
-    const cidr = parseCidr(policy.sourceIp)!;
+  const sourceIp = policy.sourceIp;
+  if (sourceIp !== undefined) {
     const ip = parseIp(input.clientIp);
-    if (!ip || !ipInCidr(ip, cidr)) {
-      const detail = `client IP ${input.clientIp.slice(0, 45)} is outside ${policy.sourceIp}`;
-      check('ip', false, detail);
-      return deny('AccessDenied', 'ip-mismatch', detail);
-    }
-    pass('ip', () => `client IP ${input.clientIp} is inside ${policy.sourceIp}`);
+    if (!ip || !ipInCidr(ip, parseCidr(sourceIp)!)) {
+      const detail = ip
+        ? `client IP ${input.clientIp} is outside ${sourceIp}`
+        : `client IP "${input.clientIp.slice(0, 45)}" is not an IP address, so it is not inside ${sourceIp}`;
+      if (fail('ip', 'ip-mismatch', detail)) return first!;
+    } else pass('ip', () => `client IP ${input.clientIp} is inside ${sourceIp}`);
   }
 
+  if (first) return first;
   return { result: { allow: true, via, keyPairId, policy: policy.json }, facts };
 }
 
