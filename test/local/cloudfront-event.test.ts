@@ -191,7 +191,7 @@ describe("CloudFront's rules for the function's result", () => {
     [
       'changes the method',
       (r: CloudFrontRequest) => {
-        r.method = 'POST';
+        (r as { method: string }).method = 'POST';
       },
     ],
     [

@@ -1,0 +1,514 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parse as parseCookieHeader } from 'cookie';
+import type { VerifyInput, VerifyResult } from '../cloudfront/types';
+import { resolveSettings, type Settings } from '../config/settings';
+import { applyViewerRequestResult, toViewerRequestEvent } from './cloudfront-event';
+import { fromHttpApiResult, toHttpApiEvent } from './http-api-event';
+import { keyFromUri, LocalBucket, type OriginResponse, s3AccessDenied } from './origin';
+import { behaviorsFromSettings, selectBehavior } from './path-pattern';
+import { ensureLocalStage, type LocalStage, loginEnvironment } from './setup';
+
+/**
+ * The local edge: CloudFront on a laptop. One HTTP server plays the distribution (behaviors,
+ * trusted key group, viewer-request Lambda@Edge, S3 origin, login function URL origin), a second
+ * one plays the private bucket's own endpoint (always 403, as S3 answers the public).
+ */
+
+export type Layer = 'cloudfront' | 'edge' | 'origin' | 'login' | 'web' | 'bucket';
+
+export type LambdaHandler = (
+  // biome-ignore lint/suspicious/noExplicitAny: Lambda handlers are untyped at this boundary.
+  event: any,
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  context: any,
+  callback?: (err: unknown, result?: unknown) => void,
+) => unknown;
+
+export interface LocalEdgeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** The bucket stand-in's port: default port+1 (a free port when port is 0). */
+  bucketPort?: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Project root: where `.local/`, `web/`, `media/` and node_modules are (default: cwd). */
+  root?: string;
+  /** The folder standing for the bucket's `media/` prefix (default `<root>/media`). */
+  mediaDir?: string;
+  /** The folder standing for the bucket's `web/` prefix (default `<root>/web`). */
+  webDir?: string;
+  /** One line per request; default console.log. */
+  log?: (line: string) => void;
+  /** Test seams: stand-ins for the viewer-request function and the login function. */
+  handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler };
+  /** Test seam: the CloudFront verifier (default src/cloudfront/verifier). */
+  verify?: (input: VerifyInput) => VerifyResult;
+}
+
+export interface LocalEdge {
+  url: string;
+  bucketUrl: string;
+  port: number;
+  bucketPort: number;
+  stage: LocalStage;
+  settings: Settings;
+  close(): Promise<void>;
+}
+
+/** Lambda@Edge viewer-request functions get 5 seconds. */
+const VIEWER_REQUEST_TIMEOUT_MS = 5000;
+const LOGIN_TIMEOUT_MS = 10000;
+const MAX_AUTH_BODY = 1024 * 1024;
+const FUNCTION_URL_DOMAIN = 'localloginfunctionurl0000000000.lambda-url.us-east-1.on.aws';
+const DISTRIBUTION_ID = 'ELOCALEDGE00001';
+
+function cloudFrontRequestId(): string {
+  return randomBytes(42).toString('base64').replace(/\+/g, '_').replace(/\//g, '-');
+}
+
+function clientIpOf(req: IncomingMessage): string {
+  const ip = req.socket.remoteAddress ?? '127.0.0.1';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+function invokeLambda(
+  handler: LambdaHandler,
+  event: unknown,
+  name: string,
+  timeoutMs: number,
+): Promise<unknown> {
+  const started = Date.now();
+  const awsRequestId = randomBytes(16)
+    .toString('hex')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: name,
+    functionVersion: '1',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}:1`,
+    memoryLimitInMB: name.includes('viewer') ? '128' : '256',
+    awsRequestId,
+    logGroupName: `/aws/lambda/us-east-1.${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  return new Promise((resolvePromise, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => settle(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    function settle(error: unknown, value?: unknown) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolvePromise(value);
+    }
+    try {
+      const returned = handler(event, context, (err, result) => settle(err ?? undefined, result));
+      if (returned && typeof (returned as Promise<unknown>).then === 'function') {
+        (returned as Promise<unknown>).then(
+          (value) => settle(undefined, value),
+          (error) => settle(error ?? new Error('rejected')),
+        );
+      }
+    } catch (error) {
+      settle(error ?? new Error('threw'));
+    }
+  });
+}
+
+function errorPage(status: number, title: string, detail: string, requestId: string): string {
+  return [
+    '<!DOCTYPE html>',
+    `<html><head><meta charset="utf-8"><title>ERROR: The request could not be satisfied</title></head><body>`,
+    `<h1>${status} ERROR</h1>`,
+    '<h2>The request could not be satisfied.</h2>',
+    `<hr><p>${title}</p>`,
+    `<p>${detail.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`,
+    `<hr><address>Generated by the local edge (CloudFront stand-in)<br>Request ID: ${requestId}</address>`,
+    '</body></html>',
+  ].join('\n');
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Builds the deployable viewer-request bundle for the local stage and loads it like Lambda would. */
+async function loadEdgeHandler(root: string): Promise<LambdaHandler> {
+  const { buildEdgeBundle } = await import('../../scripts/build-edge');
+  const buildDir = join(root, '.local', 'build');
+  mkdirSync(buildDir, { recursive: true });
+  const { outfile } = await buildEdgeBundle({
+    stage: 'local',
+    root,
+    outfile: join(buildDir, 'viewer-request.js'),
+  });
+  // Node's own require, not the test runner's: the bundle runs as Lambda runs it.
+  const nodeRequire = createRequire(join(root, 'package.json'));
+  delete nodeRequire.cache[nodeRequire.resolve(outfile)];
+  const mod = nodeRequire(outfile) as { handler?: LambdaHandler };
+  if (typeof mod.handler !== 'function') throw new Error(`${outfile} exports no handler`);
+  return mod.handler;
+}
+
+/** Loads the login function with its local-stage environment (read at cold start). */
+async function loadLoginHandler(stage: LocalStage): Promise<LambdaHandler> {
+  Object.assign(process.env, loginEnvironment(stage));
+  const mod = (await import('../../functions/login')) as { handler?: LambdaHandler };
+  if (typeof mod.handler !== 'function') throw new Error('functions/login.ts exports no handler');
+  return mod.handler;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolvePromise((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    server.close(() => resolvePromise());
+    server.closeAllConnections();
+  });
+}
+
+export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEdge> {
+  const root = resolve(options.root ?? process.cwd());
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line: string) => console.log(line));
+  const settings = resolveSettings('local');
+  const behaviors = behaviorsFromSettings(settings);
+  const stage = await ensureLocalStage(root);
+  const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
+  const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(root));
+  const login = options.handlers?.login ?? (await loadLoginHandler(stage));
+  const protectedKeyPrefix = settings.protectedPrefix.replace(/^\//, '');
+  const bucket = new LocalBucket([
+    { prefix: protectedKeyPrefix, dir: resolve(options.mediaDir ?? join(root, 'media')) },
+    { prefix: 'web/', dir: resolve(options.webDir ?? join(root, 'web')) },
+  ]);
+  const hlsJs = join(root, 'node_modules', 'hls.js', 'dist');
+  const vendor = new LocalBucket([{ prefix: 'vendor/', dir: hlsJs }]);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = cloudFrontRequestId();
+    const method = req.method ?? 'GET';
+    const target = req.url ?? '/';
+    const path = target.split(/[?#]/, 1)[0] || '/';
+    let layer: Layer = 'cloudfront';
+    let note = '';
+    const cfHeaders = (cache: string): Array<[string, string]> => [
+      ['x-cache', cache],
+      ['via', '1.1 local-edge.cloudfront.net (CloudFront)'],
+      ['x-amz-cf-pop', 'LOCAL1-C1'],
+      ['x-amz-cf-id', requestId],
+    ];
+    const send = (status: number, headers: Array<[string, string]>, body?: OriginResponse['body']) => {
+      const outHeaders: Record<string, string | string[]> = {};
+      for (const [name, value] of headers) {
+        const key = name.toLowerCase();
+        const prev = outHeaders[key];
+        if (prev === undefined) outHeaders[key] = value;
+        else outHeaders[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+      }
+      if (Buffer.isBuffer(body) && outHeaders['content-length'] === undefined)
+        outHeaders['content-length'] = String(body.length);
+      try {
+        res.writeHead(status, outHeaders);
+      } catch {
+        // A header value Node refuses (a control character): CloudFront would refuse it too.
+        layer = 'cloudfront';
+        note = 'response header failed validation';
+        const page = Buffer.from(errorPage(502, 'Bad gateway.', 'A response header was invalid.', requestId));
+        res.writeHead(502, { 'content-type': 'text/html', 'content-length': String(page.length) });
+        res.end(method === 'HEAD' ? undefined : page);
+        return finish(502);
+      }
+      if (method === 'HEAD' || body === undefined) res.end();
+      else if (Buffer.isBuffer(body)) res.end(body);
+      else {
+        body.on('error', () => res.destroy());
+        body.pipe(res);
+      }
+      finish(status);
+    };
+    const finish = (status: number) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log(`${method} ${path} ${status} ${layer} ${ms.toFixed(1)}ms${note ? ` (${note})` : ''}`);
+    };
+    const failPage = (status: 502 | 503, title: string, detail: string) => {
+      const page = Buffer.from(errorPage(status, title, detail, requestId));
+      send(
+        status,
+        [['content-type', 'text/html'], ['server', 'CloudFront'], ...cfHeaders('Error from cloudfront')],
+        page,
+      );
+    };
+
+    const behavior = selectBehavior(behaviors, path);
+    const viewerHost = req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`;
+    const clientIp = clientIpOf(req);
+
+    if (behavior.kind === 'media') {
+      if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+        note = 'method not allowed on this behavior';
+        const page = Buffer.from(
+          errorPage(
+            403,
+            'Bad request.',
+            'This distribution is not configured to allow the HTTP request method that was used for this request.',
+            requestId,
+          ),
+        );
+        return send(
+          403,
+          [['content-type', 'text/html'], ['server', 'CloudFront'], ...cfHeaders('Error from cloudfront')],
+          page,
+        );
+      }
+      // 1. The trusted key group: CloudFront checks the signed cookies (or URL) before anything runs.
+      const cookies = parseCookieHeader(req.headers.cookie ?? '', { decode: (v) => v }) as Record<
+        string,
+        string
+      >;
+      const verdict = verify({
+        url: `http://${viewerHost}${target}`,
+        clientIp,
+        cookies,
+        trustedKeys: stage.trustedKeys,
+        now: Math.floor(Date.now() / 1000),
+      });
+      if (!verdict.allow) {
+        note = `${verdict.code}: ${verdict.reason}`;
+        return send(
+          403,
+          [['content-type', 'text/xml'], ['server', 'CloudFront'], ...cfHeaders('Error from cloudfront')],
+          Buffer.from(verdict.body),
+        );
+      }
+      // 2. The viewer-request function, with CloudFront's event and CloudFront's rules for its result.
+      const event = toViewerRequestEvent({
+        method,
+        target,
+        rawHeaders: req.rawHeaders,
+        clientIp,
+        distributionDomainName: 'local-edge.cloudfront.net',
+        distributionId: DISTRIBUTION_ID,
+        requestId,
+      });
+      const original = structuredClone(event.Records[0]!.cf.request);
+      let result: unknown;
+      try {
+        result = await invokeLambda(
+          viewerRequest,
+          event,
+          'edge-auth-local-viewer-request',
+          VIEWER_REQUEST_TIMEOUT_MS,
+        );
+      } catch (error) {
+        note = `viewer-request function failed: ${error instanceof Error ? error.message : 'error'}`;
+        // An unhandled error or a timeout is a Lambda execution error: 503 (CloudFront Developer Guide).
+        return failPage(
+          503,
+          'The Lambda function associated with the CloudFront distribution failed.',
+          'LambdaExecutionError',
+        );
+      }
+      const outcome = applyViewerRequestResult(result, original);
+      if (outcome.kind === 'invalid') {
+        note = `edge result failed validation: ${outcome.reason}`;
+        return failPage(502, 'The Lambda function result failed validation.', outcome.reason);
+      }
+      if (outcome.kind === 'respond') {
+        layer = 'edge';
+        return send(
+          outcome.status,
+          [...outcome.headers, ...cfHeaders('LambdaGeneratedResponse from cloudfront')],
+          outcome.body,
+        );
+      }
+      // 3. The S3 origin, through the OAI, with the (possibly modified) request. Cookies never reach it.
+      layer = 'origin';
+      const request = outcome.request;
+      const first = (name: string) => request.headers[name]?.[0]?.value;
+      const key = keyFromUri(request.uri);
+      const response = key
+        ? await bucket.get(key, method, {
+            range: first('range'),
+            ifNoneMatch: first('if-none-match'),
+            ifModifiedSince: first('if-modified-since'),
+          })
+        : s3AccessDenied();
+      return send(
+        response.status,
+        [
+          ...response.headers,
+          ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
+        ],
+        response.body,
+      );
+    }
+
+    if (behavior.kind === 'auth') {
+      layer = 'login';
+      const body = await readBody(req, MAX_AUTH_BODY);
+      if (!body) {
+        note = 'request body too large';
+        return send(
+          413,
+          [['content-type', 'application/json']],
+          Buffer.from('{"Message":"Request Entity Too Large"}'),
+        );
+      }
+      // A CloudFront Function on /auth/* copies the viewer's Host here: the origin sees the function URL's host.
+      const rawHeaders: string[] = [];
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+        const lower = req.rawHeaders[i]!.toLowerCase();
+        if (lower === 'host' || lower === 'connection' || lower === 'keep-alive') continue;
+        rawHeaders.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+      }
+      rawHeaders.push(
+        'host',
+        FUNCTION_URL_DOMAIN,
+        'x-edge-auth-viewer-host',
+        viewerHost,
+        'x-forwarded-for',
+        clientIp,
+        'x-forwarded-proto',
+        'http',
+        'via',
+        '2.0 local-edge.cloudfront.net (CloudFront)',
+        'x-amz-cf-id',
+        requestId,
+      );
+      const event = toHttpApiEvent({
+        method,
+        target,
+        rawHeaders,
+        body,
+        sourceIp: clientIp,
+        domainName: FUNCTION_URL_DOMAIN,
+        requestId: randomBytes(16).toString('hex'),
+        now: Date.now(),
+      });
+      let response: ReturnType<typeof fromHttpApiResult>;
+      try {
+        response = fromHttpApiResult(
+          await invokeLambda(login, event, 'edge-auth-local-login', LOGIN_TIMEOUT_MS),
+        );
+      } catch (error) {
+        note = `login function failed: ${error instanceof Error ? error.message : 'error'}`;
+        response = {
+          status: 502,
+          headers: [['content-type', 'application/json']],
+          body: Buffer.from('{"Message":"Internal Server Error"}'),
+        };
+      }
+      return send(
+        response.status,
+        [...response.headers, ...cfHeaders('Miss from cloudfront')],
+        response.body,
+      );
+    }
+
+    // Default behavior: the public web pages from the bucket's web/ prefix, no signing.
+    layer = 'web';
+    if (method !== 'GET' && method !== 'HEAD') {
+      note = 'method not allowed on this behavior';
+      const page = Buffer.from(
+        errorPage(
+          403,
+          'Bad request.',
+          'This distribution is not configured to allow the HTTP request method that was used for this request.',
+          requestId,
+        ),
+      );
+      return send(
+        403,
+        [['content-type', 'text/html'], ['server', 'CloudFront'], ...cfHeaders('Error from cloudfront')],
+        page,
+      );
+    }
+    const conditional = {
+      range: req.headers.range,
+      ifNoneMatch: req.headers['if-none-match'],
+      ifModifiedSince: req.headers['if-modified-since'],
+    };
+    const key = keyFromUri(path);
+    let response: OriginResponse;
+    if (key?.startsWith('vendor/')) response = await vendor.get(key, method, conditional);
+    else if (key === undefined) response = s3AccessDenied();
+    // DefaultRootObject: `/` is served as index.html (only the root, as CloudFront does).
+    else response = await bucket.get(key === '' ? 'web/index.html' : `web/${key}`, method, conditional);
+    return send(
+      response.status,
+      [
+        ...response.headers,
+        ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
+      ],
+      response.body,
+    );
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      log(
+        `${req.method} ${req.url?.split('?')[0]} 500 cloudfront (local edge bug: ${error instanceof Error ? error.message : error})`,
+      );
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('local edge error');
+    });
+  });
+  const bucketServer = createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    // Block Public Access is on and no policy grants the public anything: every request is 403.
+    const response = s3AccessDenied();
+    const body = response.body as Buffer;
+    res.writeHead(403, Object.fromEntries([...response.headers, ['content-length', String(body.length)]]));
+    res.end(req.method === 'HEAD' ? undefined : body);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    log(`${req.method} ${(req.url ?? '/').split('?')[0]} 403 bucket ${ms.toFixed(1)}ms`);
+  });
+
+  const port = await listen(server, options.port, host);
+  let bucketPort: number;
+  try {
+    bucketPort = await listen(bucketServer, options.bucketPort ?? (options.port === 0 ? 0 : port + 1), host);
+  } catch (error) {
+    await closeServer(server);
+    throw error;
+  }
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    bucketUrl: `http://${shownHost}:${bucketPort}`,
+    port,
+    bucketPort,
+    stage,
+    settings,
+    close: async () => {
+      await Promise.all([closeServer(server), closeServer(bucketServer)]);
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import type { KeyObject } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  type Keyring,
+  KeyringError,
+  keyringDir,
+  loadKeyring,
+  privateKeyFile,
+  publicKeyFile,
+  saveKeyring,
+} from '../keys/keyring';
+import { generateKeyPair, loadPublicKey } from '../keys/pem';
+
+/**
+ * The local stage's keys and users: made on the first `npm start`, in git-ignored `.local/`.
+ * The demo users exist only here; nothing in the deployed stack ships them.
+ */
+export const DEMO_USERS = [
+  { username: 'alice', password: 'wonderland', grants: ['/media/demo/*'] },
+  { username: 'bob', password: 'builder', grants: ['/media/demo/*', '/media/premium/*'] },
+] as const;
+
+export interface LocalStage {
+  root: string;
+  keyDir: string;
+  /** The CloudFront key pair ID the login function signs with (a local stand-in). */
+  keyPairId: string;
+  cloudFrontPrivateKeyFile: string;
+  sessionKid: string;
+  sessionPrivateKeyFile: string;
+  usersFile: string;
+  /** Every CloudFront public key of the keyring, by key pair ID: the distribution's trusted key group. */
+  trustedKeys: Map<string, KeyObject>;
+  /** What was made on this run (empty when everything already existed). */
+  created: string[];
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** A stand-in for a CloudFront-assigned public key ID: `K` and 13 upper-case letters or digits. */
+export function makeLocalKeyPairId(): string {
+  let id = 'K';
+  for (let i = 0; i < 13; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}
+
+function writePair(dir: string, kind: 'cloudfront' | 'session', id: string): void {
+  const { privateKeyPem, publicKeyPem } = generateKeyPair('ecdsa');
+  const priv = join(dir, privateKeyFile(kind, id));
+  writeFileSync(priv, privateKeyPem, { mode: 0o600 });
+  chmodSync(priv, 0o600);
+  writeFileSync(join(dir, publicKeyFile(kind, id)), publicKeyPem);
+}
+
+function createKeyring(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const created = new Date().toISOString().slice(0, 10);
+  const cfId = 'local-cf-1';
+  const sessionId = 'local-session-1';
+  writePair(dir, 'cloudfront', cfId);
+  writePair(dir, 'session', sessionId);
+  const keyring: Keyring = {
+    cloudFront: [{ id: cfId, publicKeyFile: publicKeyFile('cloudfront', cfId), created }],
+    session: [{ id: sessionId, publicKeyFile: publicKeyFile('session', sessionId), created }],
+    signing: { cloudFront: cfId, session: sessionId },
+    localKeyPairIds: { [cfId]: makeLocalKeyPairId() },
+  };
+  saveKeyring(dir, keyring);
+}
+
+type AddUser = (
+  file: string,
+  username: string,
+  password: string,
+  grants: string[],
+) => Promise<unknown> | unknown;
+
+/**
+ * Makes `.local/keys` (ECDSA P-256 CloudFront and session key pairs, keyring.json) and
+ * `.local/users.json` (alice, bob) when they are missing, then loads what the local edge needs.
+ */
+export async function ensureLocalStage(
+  root: string,
+  options: { addUser?: AddUser } = {},
+): Promise<LocalStage> {
+  const absRoot = resolve(root);
+  const keyDir = keyringDir('local', absRoot);
+  const created: string[] = [];
+  if (!existsSync(join(keyDir, 'keyring.json'))) {
+    createKeyring(keyDir);
+    created.push(keyDir);
+  }
+  const keyring = loadKeyring(keyDir);
+  const cfId = keyring.signing.cloudFront;
+  const ids = keyring.localKeyPairIds ?? {};
+  const trustedKeys = new Map<string, KeyObject>();
+  for (const entry of keyring.cloudFront) {
+    const keyPairId = ids[entry.id];
+    if (!keyPairId)
+      throw new KeyringError(`${keyDir}/keyring.json: localKeyPairIds has no ID for key "${entry.id}"`);
+    trustedKeys.set(keyPairId, loadPublicKey(join(keyDir, entry.publicKeyFile)));
+  }
+  const cloudFrontPrivateKeyFile = join(keyDir, privateKeyFile('cloudfront', cfId));
+  const sessionPrivateKeyFile = join(keyDir, privateKeyFile('session', keyring.signing.session));
+  for (const file of [cloudFrontPrivateKeyFile, sessionPrivateKeyFile]) {
+    if (!existsSync(file))
+      throw new KeyringError(`${file} is missing: delete ${keyDir} and start again to make new local keys`);
+  }
+
+  const usersFile = resolve(absRoot, '.local', 'users.json');
+  if (!existsSync(usersFile)) {
+    const addUser = options.addUser ?? (await import('../login/users')).addUser;
+    for (const user of DEMO_USERS) await addUser(usersFile, user.username, user.password, [...user.grants]);
+    created.push(usersFile);
+  }
+
+  return {
+    root: absRoot,
+    keyDir,
+    keyPairId: ids[cfId]!,
+    cloudFrontPrivateKeyFile,
+    sessionKid: keyring.signing.session,
+    sessionPrivateKeyFile,
+    usersFile,
+    trustedKeys,
+    created,
+  };
+}
+
+/** The login function's environment for the local stage (read once, at its cold start). */
+export function loginEnvironment(stage: LocalStage): Record<string, string> {
+  return {
+    EDGE_AUTH_STAGE: 'local',
+    EDGE_AUTH_CLOUDFRONT_KEY_PAIR_ID: stage.keyPairId,
+    EDGE_AUTH_CLOUDFRONT_PRIVATE_KEY: `file:${stage.cloudFrontPrivateKeyFile}`,
+    EDGE_AUTH_SESSION_KID: stage.sessionKid,
+    EDGE_AUTH_SESSION_PRIVATE_KEY: `file:${stage.sessionPrivateKeyFile}`,
+    EDGE_AUTH_USERS: `file:${stage.usersFile}`,
+  };
+}
