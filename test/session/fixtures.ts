@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Keyring } from '../../src/keys/keyring';
@@ -45,4 +45,25 @@ export function writeTestKeyring(keys: TestKey[]): string {
   };
   writeFileSync(join(dir, 'keyring.json'), JSON.stringify(keyring));
   return dir;
+}
+
+/** An independent oracle for CloudFront-style wildcards (`*` any run, `?` one char), by dynamic programming. */
+export function globMatches(pattern: string, text: string): boolean {
+  let prev: boolean[] = new Array(text.length + 1).fill(false);
+  prev[0] = true;
+  for (let i = 1; i <= pattern.length; i++) {
+    const p = pattern[i - 1];
+    const cur: boolean[] = new Array(text.length + 1).fill(false);
+    cur[0] = p === '*' && prev[0]!;
+    for (let j = 1; j <= text.length; j++) {
+      if (p === '*') cur[j] = prev[j]! || cur[j - 1]!;
+      else cur[j] = prev[j - 1]! && (p === '?' || p === text[j - 1]);
+    }
+    prev = cur;
+  }
+  return prev[text.length]!;
+}
+
+export function loadEvent<T = unknown>(name: string): T {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'events', `${name}.json`), 'utf8')) as T;
 }

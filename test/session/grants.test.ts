@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import {
+  compileGrants,
+  coversGrant,
+  GrantError,
+  grantDirectory,
+  parseGrants,
+  validateGrant,
+} from '../../src/session/grants';
+import { globMatches } from './fixtures';
+
+const PREFIX = '/media/';
+
+describe('validateGrant', () => {
+  it.each(['/media/course-42/*', '/media/*', '/media/a/b/*.m3u8', '/media/c4?/x.ts', '/media/x.mp4'])(
+    'accepts %s',
+    (g) => {
+      expect(validateGrant(g, PREFIX)).toBe(g);
+    },
+  );
+
+  it.each([
+    ['outside the prefix', '/other/*'],
+    ['prefix only', '/media/'],
+    ['dot-dot', '/media/a/../b/*'],
+    ['dot', '/media/./a/*'],
+    ['double slash', '/media//a/*'],
+    ['semicolon', '/media/a;b/*'],
+    ['space', '/media/a b/*'],
+    ['percent', '/media/%2e/*'],
+    ['backslash', '/media/a\\b'],
+    ['too many wildcards', '/media/*a*b*c*d*e*f*g*h*i'],
+  ])('refuses %s', (_why, g) => {
+    expect(() => validateGrant(g, PREFIX)).toThrow(GrantError);
+  });
+
+  it('parseGrants refuses non-arrays and de-duplicates', () => {
+    expect(() => parseGrants('/media/*', PREFIX)).toThrow(GrantError);
+    expect(parseGrants(['/media/a/*', '/media/a/*'], PREFIX)).toEqual(['/media/a/*']);
+  });
+
+  it('never throws anything but a GrantError', () => {
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        try {
+          parseGrants(value, PREFIX);
+        } catch (error) {
+          expect(error).toBeInstanceOf(GrantError);
+        }
+      }),
+    );
+  });
+});
+
+describe('grantDirectory and coversGrant', () => {
+  it.each([
+    ['/media/course-42/*', '/media/course-42/'],
+    ['/media/course-4*', '/media/'],
+    ['/media/a/b/x.m3u8', '/media/a/b/'],
+    ['/media/a/?/x', '/media/a/'],
+  ])('%s lives in %s', (g, dir) => {
+    expect(grantDirectory(g)).toBe(dir);
+  });
+
+  it('covers literal-prefix wildcards only', () => {
+    expect(coversGrant('/media/*', '/media/a/*')).toBe(true);
+    expect(coversGrant('/media/a/*', '/media/a/x.ts')).toBe(true);
+    expect(coversGrant('/media/a/*', '/media/b/*')).toBe(false);
+    expect(coversGrant('/media/a/*.ts', '/media/a/x.ts')).toBe(false);
+  });
+});
+
+const segment = fc.stringMatching(/^[a-z0-9*?._-]{1,6}$/);
+const grantArb = fc
+  .array(segment, { minLength: 1, maxLength: 3 })
+  .map((parts) => `${PREFIX}${parts.join('/')}`)
+  .filter((g) => {
+    try {
+      validateGrant(g, PREFIX);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+const pathArb = fc
+  .array(fc.stringMatching(/^[a-z0-9._-]{1,6}$/), { minLength: 1, maxLength: 4 })
+  .map((p) => `/${p.join('/')}`);
+
+describe('compileGrants', () => {
+  it('matches exactly what a wildcard oracle matches', () => {
+    fc.assert(
+      fc.property(
+        fc.array(grantArb, { maxLength: 4 }),
+        fc.oneof(
+          pathArb,
+          pathArb.map((p) => `/media${p}`),
+        ),
+        (grants, path) => {
+          const expected = grants.some((g) => globMatches(g, path));
+          expect(compileGrants(grants).test(path)).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('treats regex metacharacters literally', () => {
+    const re = compileGrants(['/media/a.b/+x=1']);
+    expect(re.test('/media/a.b/+x=1')).toBe(true);
+    expect(re.test('/media/aXb/+x=1')).toBe(false);
+  });
+
+  it('matches nothing for no grants', () => {
+    expect(compileGrants([]).test('/media/a')).toBe(false);
+  });
+});
