@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { parse as parseCookieHeader } from 'cookie';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { resolveSettings, type Settings } from '../config/settings';
@@ -40,6 +42,8 @@ export interface LocalEdgeOptions {
   root?: string;
   /** The folder standing for the bucket's `media/` prefix (default `<root>/media`). */
   mediaDir?: string;
+  /** Where the local keys, users file and edge build live (default `<root>/.local`). */
+  stateDir?: string;
   /** The folder standing for the bucket's `web/` prefix (default `<root>/web`). */
   webDir?: string;
   /** One line per request; default console.log. */
@@ -58,6 +62,16 @@ export interface LocalEdge {
   stage: LocalStage;
   settings: Settings;
   close(): Promise<void>;
+}
+
+const execFileAsync = promisify(execFile);
+
+export class LocalEdgeError extends Error {
+  readonly code = 'ERR_LOCAL_EDGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalEdgeError';
+  }
 }
 
 /** Lambda@Edge viewer-request functions get 5 seconds. */
@@ -149,20 +163,30 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
 }
 
 /** Builds the deployable viewer-request bundle for the local stage and loads it like Lambda would. */
-async function loadEdgeHandler(root: string): Promise<LambdaHandler> {
-  const { buildEdgeBundle } = await import('../../scripts/build-edge');
-  const buildDir = join(root, '.local', 'build');
+async function loadEdgeHandler(stage: LocalStage): Promise<LambdaHandler> {
+  const { root } = stage;
+  const buildDir = join(stage.stateDir, 'build');
   mkdirSync(buildDir, { recursive: true });
-  const { outfile } = await buildEdgeBundle({
-    stage: 'local',
+  const nodeRequire = createRequire(join(root, 'package.json'));
+  const args = JSON.stringify({
     root,
     outfile: join(buildDir, 'viewer-request.js'),
+    keyringDir: stage.keyDir,
   });
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    [nodeRequire.resolve('tsx/cli'), join(root, 'src', 'local', 'build-edge-child.ts'), args],
+    { cwd: root },
+  ).catch((error: { stderr?: string }) => {
+    throw new LocalEdgeError(
+      `building the edge bundle failed: ${(error.stderr ?? '').trim() || 'unknown error'}`,
+    );
+  });
+  const { outfile } = JSON.parse(stdout.trim().split('\n').pop()!) as { outfile: string };
   // Node's own require, not the test runner's: the bundle runs as Lambda runs it.
-  const nodeRequire = createRequire(join(root, 'package.json'));
   delete nodeRequire.cache[nodeRequire.resolve(outfile)];
   const mod = nodeRequire(outfile) as { handler?: LambdaHandler };
-  if (typeof mod.handler !== 'function') throw new Error(`${outfile} exports no handler`);
+  if (typeof mod.handler !== 'function') throw new LocalEdgeError(`${outfile} exports no handler`);
   return mod.handler;
 }
 
@@ -170,7 +194,7 @@ async function loadEdgeHandler(root: string): Promise<LambdaHandler> {
 async function loadLoginHandler(stage: LocalStage): Promise<LambdaHandler> {
   Object.assign(process.env, loginEnvironment(stage));
   const mod = (await import('../../functions/login')) as { handler?: LambdaHandler };
-  if (typeof mod.handler !== 'function') throw new Error('functions/login.ts exports no handler');
+  if (typeof mod.handler !== 'function') throw new LocalEdgeError('functions/login.ts exports no handler');
   return mod.handler;
 }
 
@@ -197,9 +221,9 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const log = options.log ?? ((line: string) => console.log(line));
   const settings = resolveSettings('local');
   const behaviors = behaviorsFromSettings(settings);
-  const stage = await ensureLocalStage(root);
+  const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
-  const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(root));
+  const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
   const login = options.handlers?.login ?? (await loadLoginHandler(stage));
   const protectedKeyPrefix = settings.protectedPrefix.replace(/^\//, '');
   const bucket = new LocalBucket([

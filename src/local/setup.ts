@@ -24,6 +24,8 @@ export const DEMO_USERS = [
 
 export interface LocalStage {
   root: string;
+  /** Where keys/, users.json and build/ live: `<root>/.local` unless told otherwise. */
+  stateDir: string;
   keyDir: string;
   /** The CloudFront key pair ID the login function signs with (a local stand-in). */
   keyPairId: string;
@@ -83,10 +85,11 @@ type AddUser = (
  */
 export async function ensureLocalStage(
   root: string,
-  options: { addUser?: AddUser } = {},
+  options: { addUser?: AddUser; stateDir?: string } = {},
 ): Promise<LocalStage> {
   const absRoot = resolve(root);
-  const keyDir = keyringDir('local', absRoot);
+  const stateDir = resolve(options.stateDir ?? join(absRoot, '.local'));
+  const keyDir = options.stateDir ? join(stateDir, 'keys') : keyringDir('local', absRoot);
   const created: string[] = [];
   if (!existsSync(join(keyDir, 'keyring.json'))) {
     createKeyring(keyDir);
@@ -109,7 +112,7 @@ export async function ensureLocalStage(
       throw new KeyringError(`${file} is missing: delete ${keyDir} and start again to make new local keys`);
   }
 
-  const usersFile = resolve(absRoot, '.local', 'users.json');
+  const usersFile = join(stateDir, 'users.json');
   if (!existsSync(usersFile)) {
     const addUser = options.addUser ?? (await import('../login/users')).addUser;
     for (const user of DEMO_USERS) await addUser(usersFile, user.username, user.password, [...user.grants]);
@@ -118,6 +121,7 @@ export async function ensureLocalStage(
 
   return {
     root: absRoot,
+    stateDir,
     keyDir,
     keyPairId: ids[cfId]!,
     cloudFrontPrivateKeyFile,

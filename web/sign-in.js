@@ -1,0 +1,91 @@
+// The sign-in page. Without JavaScript the form posts to /auth/login and the login function
+// answers 303 to `next`; with it, the same request goes through fetch so errors stay on the page.
+(() => {
+  const form = document.getElementById('sign-in');
+  const message = document.getElementById('message');
+  const submit = document.getElementById('submit');
+  const nextField = document.getElementById('next');
+
+  const REASONS = {
+    expired: 'Your session has expired — sign in again.',
+    'signed-out': 'You have signed out.',
+    required: 'Sign in to watch that video.',
+  };
+
+  function show(text, ok) {
+    message.textContent = text;
+    message.classList.toggle('ok', Boolean(ok));
+    message.hidden = false;
+  }
+
+  // Only same-site paths: a `next` pointing elsewhere would make this page an open redirect.
+  function safeNext(value) {
+    if (
+      typeof value !== 'string' ||
+      !value.startsWith('/') ||
+      value.startsWith('//') ||
+      value.includes('\\')
+    ) {
+      return '/player.html';
+    }
+    return value;
+  }
+
+  const params = new URLSearchParams(window.location.search);
+  nextField.value = safeNext(params.get('next') ?? '/player.html');
+  const reason = params.get('reason');
+  if (reason && REASONS[reason]) show(REASONS[reason], reason === 'signed-out');
+  else if (params.has('next')) show(REASONS.required);
+
+  function explain(status, body) {
+    const code = body?.error?.code;
+    if (status === 401 || code === 'ERR_LOGIN_FAILED')
+      return 'That username and password do not match. Check them and try again.';
+    if (status === 403 && code === 'ERR_NO_GRANTS')
+      return 'Your account exists but has no videos yet. Ask for access.';
+    if (status === 403)
+      return 'This page is not allowed to sign you in. Open the sign-in page directly and try again.';
+    if (status === 400 || status === 415) return 'Enter both your username and your password.';
+    if (status === 429) return 'Too many attempts. Wait a minute, then try again.';
+    return 'Signing in is not working right now. Try again in a moment.';
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const username = form.username.value.trim();
+    const password = form.password.value;
+    if (!username || !password) {
+      show('Enter both your username and your password.');
+      (username ? form.password : form.username).focus();
+      return;
+    }
+    submit.disabled = true;
+    submit.textContent = 'Signing in…';
+    try {
+      const response = await fetch('/auth/login', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      if (response.ok) {
+        window.location.assign(safeNext(nextField.value));
+        return;
+      }
+      let body;
+      try {
+        body = await response.json();
+      } catch {
+        body = undefined;
+      }
+      show(explain(response.status, body));
+      form.password.value = '';
+      form.password.focus();
+    } catch {
+      show('We could not reach the server. Check your connection and try again.');
+    } finally {
+      submit.disabled = false;
+      submit.textContent = 'Sign in';
+    }
+  });
+})();
