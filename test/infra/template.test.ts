@@ -1,0 +1,435 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveSettings } from '../../src/config/settings';
+import {
+  checkAgainstSpec,
+  checkStructure,
+  type RuleOptions,
+  type SpecLookup,
+  type Template,
+} from '../../src/deploy/template-rules';
+import { type PackagedStack, packageStack } from './package-stack';
+import { loadSpec } from './spec';
+import { readZip } from './zip';
+
+// One packaging run for the whole file (~10 s): `serverless package --stage prod` without AWS credentials.
+const STAGE = 'prod';
+let stack: PackagedStack;
+let spec: SpecLookup;
+const settings = resolveSettings(STAGE);
+const options: RuleOptions = {
+  mediaPathPattern: `${settings.protectedPrefix}*`,
+  authPathPattern: `${settings.authPrefix}*`,
+  bindIp: settings.cloudFront.bindIp,
+};
+
+beforeAll(async () => {
+  stack = await packageStack(STAGE);
+  spec = loadSpec();
+  if (stack.standIns.length > 0)
+    console.warn(`packaged with stand-ins for missing ${stack.standIns.join(', ')}`);
+}, 240_000);
+
+afterAll(() => {
+  if (stack) rmSync(stack.dir, { recursive: true, force: true });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: mutations reach deep into the template on purpose.
+type Obj = Record<string, any>;
+const clone = (): Template => structuredClone(stack.template);
+const idOfType = (t: Template, type: string) =>
+  Object.keys(t.Resources).find((id) => t.Resources[id]!.Type === type)!;
+const props = (t: Template, type: string): Obj => t.Resources[idOfType(t, type)]!.Properties as Obj;
+const bucket = (t: Template): Obj => t.Resources.MediaBucket!.Properties as Obj;
+const bucketPolicy = (t: Template): Obj => t.Resources.MediaBucketPolicy!.Properties as Obj;
+const dist = (t: Template): Obj => props(t, 'AWS::CloudFront::Distribution').DistributionConfig;
+const behavior = (t: Template, pattern: string): Obj =>
+  dist(t).CacheBehaviors.find((b: Obj) => b.PathPattern === pattern);
+const media = (t: Template) => behavior(t, options.mediaPathPattern);
+const auth = (t: Template) => behavior(t, options.authPathPattern);
+const edgeFn = (t: Template): Obj => t.Resources.ViewerRequestLambdaFunction!.Properties as Obj;
+const rulesOf = (t: Template) => [...checkAgainstSpec(t, spec), ...checkStructure(t, options)];
+
+describe('packaged stack', () => {
+  it('every resource, property, Ref and GetAtt is in the CloudFormation specification', () => {
+    expect(checkAgainstSpec(stack.template, spec)).toEqual([]);
+  });
+
+  it('keeps every structural rule (key group, OAI, cookies out of the cache key, edge limits, …)', () => {
+    expect(checkStructure(stack.template, options)).toEqual([]);
+  });
+
+  it('has the resources the issue lists', () => {
+    const types = Object.values(stack.template.Resources).map((r) => r.Type);
+    for (const type of [
+      'AWS::S3::Bucket',
+      'AWS::S3::BucketPolicy',
+      'AWS::CloudFront::CloudFrontOriginAccessIdentity',
+      'AWS::CloudFront::PublicKey',
+      'AWS::CloudFront::KeyGroup',
+      'AWS::CloudFront::Distribution',
+      'AWS::CloudFront::CachePolicy',
+      'AWS::CloudFront::Function',
+      'AWS::Lambda::Url',
+      'AWS::Lambda::Version',
+    ]) {
+      expect(types).toContain(type);
+    }
+    // The public key in the template is the one `keys init` wrote.
+    const keyring = JSON.parse(readFileSync(join(stack.dir, 'keys', STAGE, 'keyring.json'), 'utf8'));
+    const pem = readFileSync(join(stack.dir, 'keys', STAGE, keyring.cloudFront[0].publicKeyFile), 'utf8');
+    expect(props(stack.template, 'AWS::CloudFront::PublicKey').PublicKeyConfig.EncodedKey).toBe(pem);
+  });
+
+  it('gives the login function its settings as environment variables', () => {
+    const env = (stack.template.Resources.LoginLambdaFunction!.Properties as Obj).Environment.Variables;
+    const keyring = JSON.parse(readFileSync(join(stack.dir, 'keys', STAGE, 'keyring.json'), 'utf8'));
+    expect(env).toMatchObject({
+      EDGE_AUTH_STAGE: STAGE,
+      EDGE_AUTH_CLOUDFRONT_PRIVATE_KEY: `ssm:/edge-auth/${STAGE}/cloudfront/${keyring.signing.cloudFront}`,
+      EDGE_AUTH_SESSION_PRIVATE_KEY: `ssm:/edge-auth/${STAGE}/session/${keyring.signing.session}`,
+      EDGE_AUTH_SESSION_KID: keyring.signing.session,
+      EDGE_AUTH_USERS: `ssm:/edge-auth/${STAGE}/users`,
+    });
+    expect(env.EDGE_AUTH_CLOUDFRONT_KEY_PAIR_ID.Ref).toMatch(/^CloudFrontPublicKey/);
+  });
+
+  it('edge zip: under 1 MB, config baked in, no private key, no AWS SDK', () => {
+    const zip = stack.artifact('viewerRequest.zip');
+    console.log(`edge zip viewerRequest.zip: ${zip.length} bytes (${(zip.length / 1024).toFixed(1)} KB)`);
+    expect(zip.length).toBeLessThan(1024 * 1024);
+    const entries = readZip(zip);
+    expect(entries.length).toBeGreaterThan(0);
+    const text = entries.map((e) => e.data.toString('latin1')).join('\n');
+    expect(entries.map((e) => e.name).filter((n) => n.includes('node_modules'))).toEqual([]);
+    expect(text).not.toMatch(/@aws-sdk\/|@smithy\/|require\(["']aws-sdk/);
+    expect(text).not.toContain('__EDGE_AUTH_CONFIG__');
+    expect(text).not.toMatch(/PRIVATE KEY/);
+    const keysDir = join(stack.dir, 'keys', STAGE);
+    for (const file of readdirSync(keysDir).filter((f) => f.endsWith('.key.pem'))) {
+      const body = readFileSync(join(keysDir, file), 'utf8').replace(/-----[^-]+-----|\s/g, '');
+      expect(text).not.toContain(body.slice(40, 80));
+    }
+  });
+
+  it('login zip carries no private key either (they come from SSM at run time)', () => {
+    const text = readZip(stack.artifact('login.zip'))
+      .map((e) => e.data.toString('latin1'))
+      .join('\n');
+    const keysDir = join(stack.dir, 'keys', STAGE);
+    for (const file of readdirSync(keysDir).filter((f) => f.endsWith('.key.pem'))) {
+      const body = readFileSync(join(keysDir, file), 'utf8').replace(/-----[^-]+-----|\s/g, '');
+      expect(text).not.toContain(body.slice(40, 80));
+    }
+  });
+});
+
+/** One template change per rule: each must fail with a message naming that rule. */
+const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
+  [
+    'spec/unknown-property',
+    'unknown distribution property',
+    (t) => {
+      dist(t).Bogus = true;
+    },
+  ],
+  [
+    'spec/required-property',
+    'key group without a Name',
+    (t) => {
+      delete props(t, 'AWS::CloudFront::KeyGroup').KeyGroupConfig.Name;
+    },
+  ],
+  [
+    'spec/property-type',
+    'Enabled as an object',
+    (t) => {
+      dist(t).Enabled = { yes: 1 };
+    },
+  ],
+  [
+    'spec/resource-type',
+    'misspelt resource type',
+    (t) => {
+      t.Resources.MediaCachePolicy!.Type = 'AWS::CloudFront::CachePolicyy';
+    },
+  ],
+  [
+    'spec/getatt',
+    'GetAtt of a missing attribute',
+    (t) => {
+      auth(t).FunctionAssociations[0].FunctionARN['Fn::GetAtt'][1] = 'Arn';
+    },
+  ],
+  [
+    'template/ref-target',
+    'Ref to nothing',
+    (t) => {
+      media(t).CachePolicyId = { Ref: 'NoSuchPolicy' };
+    },
+  ],
+  [
+    'bucket/block-public-access',
+    'BlockPublicPolicy off',
+    (t) => {
+      bucket(t).PublicAccessBlockConfiguration.BlockPublicPolicy = false;
+    },
+  ],
+  [
+    'bucket/encryption',
+    'no default encryption',
+    (t) => {
+      delete bucket(t).BucketEncryption;
+    },
+  ],
+  [
+    'bucket/owner-enforced',
+    'ObjectWriter ownership',
+    (t) => {
+      bucket(t).OwnershipControls.Rules[0].ObjectOwnership = 'ObjectWriter';
+    },
+  ],
+  [
+    'bucket/policy-principal-oai',
+    'public read',
+    (t) => {
+      bucketPolicy(t).PolicyDocument.Statement[0].Principal = '*';
+    },
+  ],
+  [
+    'bucket/deny-insecure-transport',
+    'no TLS deny',
+    (t) => {
+      const s = bucketPolicy(t).PolicyDocument;
+      s.Statement = s.Statement.filter((x: Obj) => x.Effect !== 'Deny');
+    },
+  ],
+  [
+    'media/trusted-key-group',
+    'no TrustedKeyGroups',
+    (t) => {
+      delete media(t).TrustedKeyGroups;
+    },
+  ],
+  [
+    'media/oai-origin',
+    'media origin without OAI',
+    (t) => {
+      dist(t).Origins.find((o: Obj) => o.Id === media(t).TargetOriginId).S3OriginConfig.OriginAccessIdentity =
+        '';
+    },
+  ],
+  [
+    'media/cookies-not-in-cache-key',
+    'cookies in the cache key',
+    (t) => {
+      props(
+        t,
+        'AWS::CloudFront::CachePolicy',
+      ).CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin.CookiesConfig.CookieBehavior = 'all';
+    },
+  ],
+  [
+    'media/edge-association',
+    'edge function on $LATEST',
+    (t) => {
+      media(t).LambdaFunctionAssociations[0].LambdaFunctionARN = {
+        'Fn::GetAtt': ['ViewerRequestLambdaFunction', 'Arn'],
+      };
+    },
+  ],
+  [
+    'media/edge-association',
+    'no edge association',
+    (t) => {
+      delete media(t).LambdaFunctionAssociations;
+    },
+  ],
+  [
+    'media/https',
+    'plain HTTP media',
+    (t) => {
+      media(t).ViewerProtocolPolicy = 'allow-all';
+    },
+  ],
+  [
+    'media/read-only',
+    'POST on media',
+    (t) => {
+      media(t).AllowedMethods = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'];
+    },
+  ],
+  [
+    'edge/no-environment',
+    'edge environment',
+    (t) => {
+      edgeFn(t).Environment = { Variables: { A: '1' } };
+    },
+  ],
+  [
+    'edge/memory',
+    'edge 256 MB',
+    (t) => {
+      edgeFn(t).MemorySize = 256;
+    },
+  ],
+  [
+    'edge/timeout',
+    'edge 10 s',
+    (t) => {
+      edgeFn(t).Timeout = 10;
+    },
+  ],
+  [
+    'edge/architecture',
+    'edge on arm64',
+    (t) => {
+      edgeFn(t).Architectures = ['arm64'];
+    },
+  ],
+  [
+    'edge/runtime',
+    'edge on java',
+    (t) => {
+      edgeFn(t).Runtime = 'java21';
+    },
+  ],
+  [
+    'edge/no-layers',
+    'edge with a layer',
+    (t) => {
+      edgeFn(t).Layers = ['arn:aws:lambda:us-east-1:1:layer:x:1'];
+    },
+  ],
+  [
+    'auth/caching-disabled',
+    'cached auth',
+    (t) => {
+      auth(t).CachePolicyId = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+    },
+  ],
+  [
+    'auth/forward-viewer',
+    'Host forwarded to the function URL',
+    (t) => {
+      auth(t).OriginRequestPolicyId = '216adef6-5c7f-47e4-b989-5492eafa07d3';
+    },
+  ],
+  [
+    'auth/all-methods',
+    'auth GET only',
+    (t) => {
+      auth(t).AllowedMethods = ['GET', 'HEAD'];
+    },
+  ],
+  [
+    'auth/viewer-host-function',
+    'no viewer-host function',
+    (t) => {
+      delete auth(t).FunctionAssociations;
+    },
+  ],
+  [
+    'auth/function-url-origin',
+    'auth to the bucket',
+    (t) => {
+      auth(t).TargetOriginId = media(t).TargetOriginId;
+    },
+  ],
+  [
+    'default/pages',
+    'signed pages',
+    (t) => {
+      dist(t).DefaultCacheBehavior.TrustedKeyGroups = media(t).TrustedKeyGroups;
+    },
+  ],
+  [
+    'default/pages-origin-path',
+    'pages from the bucket root',
+    (t) => {
+      dist(t).DefaultCacheBehavior.TargetOriginId = media(t).TargetOriginId;
+    },
+  ],
+  [
+    'distribution/http3',
+    'HTTP/2 only',
+    (t) => {
+      dist(t).HttpVersion = 'http2';
+    },
+  ],
+  [
+    'distribution/ipv6',
+    'IPv6 off',
+    (t) => {
+      dist(t).IPV6Enabled = false;
+    },
+  ],
+  [
+    'login/ssm-exact',
+    'login reads every parameter',
+    (t) => {
+      props(t, 'AWS::IAM::Role').Policies;
+      const role = t.Resources.LoginRole!.Properties as Obj;
+      role.Policies[0].PolicyDocument.Statement[1].Resource = '*';
+    },
+  ],
+  [
+    'login/key-pair-id',
+    'key pair id hard-coded',
+    (t) => {
+      (
+        t.Resources.LoginLambdaFunction!.Properties as Obj
+      ).Environment.Variables.EDGE_AUTH_CLOUDFRONT_KEY_PAIR_ID = 'K123';
+    },
+  ],
+  [
+    'bucket/origin',
+    'distribution reads a bucket of another stack',
+    (t) => {
+      for (const o of dist(t).Origins) if (o.S3OriginConfig) o.DomainName = 'other.s3.amazonaws.com';
+    },
+  ],
+  [
+    'outputs',
+    'no SignInUrl output',
+    (t) => {
+      delete t.Outputs!.SignInUrl;
+    },
+  ],
+];
+
+describe('a template that breaks a rule fails with the rule named', () => {
+  it.each(BREAKS)('%s (%s)', (rule, _how, mutate) => {
+    const t = clone();
+    mutate(t);
+    const violations = rulesOf(t);
+    expect(violations.map((v) => v.rule)).toContain(rule);
+    // …and the untouched template had no such violation, so the mutation caused it.
+    expect(rulesOf(stack.template).map((v) => v.rule)).not.toContain(rule);
+  });
+
+  it('every rule the checker knows has a breaking case', () => {
+    const source = readFileSync(join(__dirname, '../../src/deploy/template-rules.ts'), 'utf8');
+    const known = new Set(
+      [
+        ...source.matchAll(
+          /'((?:spec|template|bucket|media|edge|auth|default|distribution|login|outputs)(?:\/[a-z0-9-]+)?)'/g,
+        ),
+      ].map((m) => m[1]!),
+    );
+    const covered = new Set(BREAKS.map(([rule]) => rule));
+    const uncovered = [...known].filter(
+      (r) =>
+        !covered.has(r) &&
+        ![
+          'distribution/one',
+          'media/behavior',
+          'auth/behavior',
+          'login/function',
+          'edge/no-vpc',
+          'auth/https',
+        ].includes(r),
+    );
+    expect(uncovered).toEqual([]);
+  });
+});
