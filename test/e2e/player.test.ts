@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type LocalEdge, startLocalEdge } from '../../src/local/server';
+
+// A real browser against the local edge: Debian's Chromium driven by playwright-core, hls.js
+// playing the demo title through CloudFront's cookie check, the edge function and the origin.
+const ROOT = resolve(__dirname, '../..');
+const OUTPUT = join(ROOT, 'test-output', 'e2e');
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+  Boolean,
+) as string[];
+const executablePath = CANDIDATES.find((p) => existsSync(p));
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+if (!executablePath) {
+  const message = `\n*** BROWSER TESTS NOT RUN: no Chromium found (looked at ${CANDIDATES.join(', ')}). Install it: apt-get install chromium, or set CHROMIUM_PATH. ***\n`;
+  console.warn(message);
+  if (process.env.CI === 'true') {
+    test('a browser is installed (required in CI)', () => {
+      throw new Error(message);
+    });
+  }
+}
+
+interface MediaHit {
+  path: string;
+  status: number;
+  cookie: string;
+}
+
+(executablePath ? describe : describe.skip)('the player in a real browser', () => {
+  let edge: LocalEdge;
+  let stateDir: string;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  const media: MediaHit[] = [];
+
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    stateDir = mkdtempSync(join(tmpdir(), 'edge-auth-e2e-'));
+    profile = mkdtempSync(join(tmpdir(), 'edge-auth-chromium-'));
+    mkdirSync(OUTPUT, { recursive: true });
+    edge = await startLocalEdge({ port: 0, root: ROOT, stateDir, log: () => undefined });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: ['--headless', ...FLAGS],
+      viewport: { width: 1024, height: 720 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('response', async (response) => {
+      const url = new URL(response.url());
+      if (!url.pathname.startsWith('/media/')) return;
+      const headers = await response.request().allHeaders();
+      media.push({ path: url.pathname, status: response.status(), cookie: headers.cookie ?? '' });
+    });
+  }, 60000);
+
+  afterAll(async () => {
+    await context?.close();
+    await edge?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('alice signs in through the form and the demo title plays', async () => {
+    await page.goto(`${edge.url}/?next=${encodeURIComponent('/player.html?title=demo')}`);
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill('wonderland');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/player\.html\?title=demo$/);
+    await expectText(page, '#who', 'Signed in as alice');
+
+    await page.waitForFunction(
+      () => (document.getElementById('video') as HTMLVideoElement).currentTime > 2,
+      undefined,
+      {
+        timeout: 30000,
+      },
+    );
+    const errors = await page.evaluate(
+      () => (window as unknown as { edgeAuthPlayer: { errors: unknown[] } }).edgeAuthPlayer.errors,
+    );
+    expect(errors).toEqual([]);
+    await page.locator('#stage').screenshot({ path: join(OUTPUT, 'player-playing.png') });
+
+    const segments = media.filter((m) => m.path.endsWith('.m4s'));
+    expect(media.some((m) => m.path === '/media/demo/init.mp4')).toBe(true);
+    expect(segments.length).toBeGreaterThanOrEqual(2);
+    for (const hit of media) {
+      expect([hit.path, hit.status]).toEqual([hit.path, 200]);
+      expect(hit.cookie).toContain('CloudFront-Signature=');
+      expect(hit.cookie).toContain('CloudFront-Key-Pair-Id=');
+      expect(hit.cookie).toContain('edge_session=');
+    }
+  }, 60000);
+
+  it('premium fails with a message a person understands', async () => {
+    await page.getByRole('button', { name: 'Play Premium' }).click();
+    await expectText(page, '#message', 'Your account does not include “Premium — colour bars”');
+    expect(await page.evaluate(() => document.body.dataset.player)).toBe('error');
+    const premium = media.filter((m) => m.path.startsWith('/media/premium/'));
+    expect(premium.map((m) => m.status)).toEqual([403]);
+  });
+
+  it('after sign-out, playback is refused', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expectText(page, '#message', 'You have signed out.');
+    // no-store: the browser's own cache may still hold the playlist; the question is what the edge answers.
+    const statuses = await page.evaluate(async () =>
+      Promise.all(
+        ['/media/demo/index.m3u8', '/media/demo/seg-005.m4s'].map(
+          async (u) => (await fetch(u, { cache: 'no-store' })).status,
+        ),
+      ),
+    );
+    expect(statuses).toEqual([403, 403]);
+    await page.goto(`${edge.url}/player.html?title=demo`);
+    await expectText(page, '#message', 'You are not signed in.');
+    expect(await page.evaluate(() => document.body.dataset.player)).toBe('signed-out');
+    expect((await context.cookies()).map((c) => c.name)).toEqual([]);
+  });
+
+  it('signing in works without JavaScript too', async () => {
+    const noJs = await context.browser()?.newContext({ javaScriptEnabled: false });
+    const target = noJs ?? context;
+    const p = await target.newPage();
+    if (!noJs) await p.context().route('**/*.js', (route) => route.abort());
+    await p.goto(`${edge.url}/`);
+    await p.getByLabel('Username').fill('bob');
+    await p.getByLabel('Password').fill('builder');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(/\/player\.html$/);
+    const names = (await p.context().cookies()).map((c) => c.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['CloudFront-Policy', 'CloudFront-Signature', 'edge_session']),
+    );
+    await p.close();
+    await noJs?.close();
+  });
+});
+
+async function expectText(page: Page, selector: string, text: string): Promise<void> {
+  await page.waitForFunction(
+    ([sel, want]) => document.querySelector(sel!)?.textContent?.includes(want!) ?? false,
+    [selector, text],
+    { timeout: 15000 },
+  );
+}
