@@ -1,0 +1,397 @@
+import { generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
+import { createLocalJWKSet, exportJWK, SignJWT } from 'jose';
+import { trustedKeysFromPem, verifyRequest } from '../../src/cloudfront/verifier';
+import { resolveSettings, type Settings } from '../../src/config/settings';
+import { createEdgeRuntime, decide } from '../../src/edge/decide';
+import { loadLoginContext } from '../../src/login/context';
+import type { AuthRequest } from '../../src/login/http';
+import { createOidcVerifier } from '../../src/login/oidc';
+import { handleAuthRequest, type LoginContext } from '../../src/login/service';
+import { browserCookies, type LoginFixture, loginFixture, parseSetCookie } from './helpers';
+
+const HOST = 'd111111abcdef8.cloudfront.net';
+const ORIGIN = `https://${HOST}`;
+const NOW = 1_800_000_000_000;
+const SESSION = '__Host-edge_session';
+
+let fx: LoginFixture;
+let ctx: LoginContext;
+
+function req(over: Partial<AuthRequest> & { json?: unknown } = {}): AuthRequest {
+  const { json, headers, ...rest } = over;
+  return {
+    method: 'POST',
+    path: '/auth/login',
+    cookies: [],
+    body: json === undefined ? undefined : JSON.stringify(json),
+    ...rest,
+    headers: {
+      'content-type': 'application/json',
+      'x-edge-auth-viewer-host': HOST,
+      origin: ORIGIN,
+      ...headers,
+    },
+  };
+}
+
+const alice = { username: 'alice', password: 'alice-secret' };
+const body = (r: { body: string }) => JSON.parse(r.body);
+const sessionOf = (cookies: string[]) => cookies.map(parseSetCookie).find((c) => c.name === SESSION)!.value;
+
+async function signIn(context = ctx, at = NOW) {
+  const res = await handleAuthRequest(req({ json: alice }), context, at);
+  expect(res.statusCode).toBe(200);
+  return res;
+}
+
+beforeAll(async () => {
+  fx = await loginFixture('dev');
+  ctx = await loadLoginContext(fx.env, { dummyHash: fx.dummyHash });
+});
+
+describe('POST /auth/login', () => {
+  it('signs in: 200, session cookie and one CloudFront cookie set per grant, accepted by CloudFront and the edge', async () => {
+    const res = await signIn();
+    expect(body(res)).toEqual({
+      user: 'alice',
+      grants: ['/media/course-42/*', '/media/free/*'],
+      expiresAt: new Date(NOW + 3600_000).toISOString(),
+      sessionEndsAt: new Date(NOW + 43200_000).toISOString(),
+    });
+    const parsed = res.cookies.map(parseSetCookie);
+    const session = parsed.find((c) => c.name === SESSION)!;
+    expect(session.attrs).toEqual({
+      path: '/',
+      'max-age': '3600',
+      secure: true,
+      httponly: true,
+      samesite: 'Lax',
+    });
+    const paths = parsed.filter((c) => c.name === 'CloudFront-Policy').map((c) => c.attrs.path);
+    expect(paths).toEqual(['/media/course-42/', '/media/free/']);
+    expect(parsed.filter((c) => c.name.startsWith('CloudFront-'))).toHaveLength(8);
+
+    const trustedKeys = trustedKeysFromPem({ K2JCJMDEHXQW5F: fx.cloudFrontPublicKeyPem });
+    const check = (path: string) =>
+      verifyRequest({
+        url: `https://${HOST}${path}`,
+        clientIp: '203.0.113.9',
+        cookies: browserCookies(res.cookies, path),
+        trustedKeys,
+        now: NOW / 1000 + 60,
+      });
+    expect(check('/media/course-42/seg001.m4s').allow).toBe(true);
+    expect(check('/media/free/a/index.m3u8').allow).toBe(true);
+    expect(check('/media/course-7/seg001.m4s').allow).toBe(false);
+
+    const runtime = await createEdgeRuntime({
+      version: 1,
+      stage: 'dev',
+      issuer: 'edge-auth',
+      audience: 'edge-auth-media',
+      cookieName: SESSION,
+      protectedPrefix: '/media/',
+      signInPath: '/',
+      allowedOrigins: [],
+      clockSkewSeconds: 30,
+      sessionCacheSize: 10,
+      keys: [{ kid: 's1', alg: 'ES256', spki: fx.sessionPublicKeyPem }],
+    });
+    const cookie = `${SESSION}=${sessionOf(res.cookies)}`;
+    expect(
+      await decide({ method: 'GET', uri: '/media/course-42/a.ts', querystring: '', cookie }, runtime, NOW),
+    ).toEqual({
+      kind: 'allow',
+      sub: 'alice',
+    });
+  });
+
+  it('answers the same 401 for an unknown user and a wrong password', async () => {
+    const unknown = await handleAuthRequest(req({ json: { username: 'mallory', password: 'x' } }), ctx, NOW);
+    const wrong = await handleAuthRequest(req({ json: { ...alice, password: 'nope' } }), ctx, NOW);
+    for (const res of [unknown, wrong]) {
+      expect(res.statusCode).toBe(401);
+      expect(res.cookies).toEqual([]);
+      expect(body(res)).toEqual({
+        error: { code: 'ERR_LOGIN_FAILED', message: 'Invalid username or password.' },
+      });
+    }
+  });
+
+  it.each([
+    ['not JSON', 'application/json', '{"username":', 400, 'ERR_BAD_REQUEST'],
+    ['a JSON array', 'application/json', '[]', 400, 'ERR_BAD_REQUEST'],
+    ['no password', 'application/json', '{"username":"alice"}', 400, 'ERR_BAD_REQUEST'],
+    ['a number as password', 'application/json', '{"username":"alice","password":1}', 400, 'ERR_BAD_REQUEST'],
+    ['text/plain', 'text/plain', 'alice:secret', 415, 'ERR_UNSUPPORTED_MEDIA_TYPE'],
+    ['no content type', '', '{}', 415, 'ERR_UNSUPPORTED_MEDIA_TYPE'],
+    ['a huge body', 'application/json', `{"username":"${'a'.repeat(9000)}"}`, 413, 'ERR_BODY_TOO_LARGE'],
+  ])('refuses %s', async (_why, type, text, status, code) => {
+    const res = await handleAuthRequest(
+      req({ headers: { 'content-type': type, origin: ORIGIN }, body: text }),
+      ctx,
+      NOW,
+    );
+    expect([res.statusCode, body(res).error.code]).toEqual([status, code]);
+  });
+
+  it('answers 405 with Allow for a wrong method and 404 for unknown paths', async () => {
+    const get = await handleAuthRequest(req({ method: 'GET' }), ctx, NOW);
+    expect([get.statusCode, body(get).error.code, get.headers.allow]).toEqual([
+      405,
+      'ERR_METHOD_NOT_ALLOWED',
+      'POST, OPTIONS',
+    ]);
+    const missing = await handleAuthRequest(req({ path: '/auth/nope' }), ctx, NOW);
+    expect([missing.statusCode, body(missing).error.code]).toEqual([404, 'ERR_NOT_FOUND']);
+  });
+
+  it('redirects a form post to a validated same-site next', async () => {
+    const form = (next: string) =>
+      req({
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+        body: new URLSearchParams({ ...alice, next }).toString(),
+      });
+    const ok = await handleAuthRequest(form('/player.html?v=demo'), ctx, NOW);
+    expect([ok.statusCode, ok.headers.location]).toEqual([303, '/player.html?v=demo']);
+    expect(ok.cookies.length).toBeGreaterThan(0);
+    for (const hostile of [
+      '//evil.example/x',
+      'https://evil.example/',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '/a\nb',
+    ]) {
+      const res = await handleAuthRequest(form(hostile), ctx, NOW);
+      expect([hostile, res.headers.location]).toEqual([hostile, '/player.html']);
+    }
+  });
+
+  it('refuses a foreign Origin (login CSRF) and a missing or bad viewer host', async () => {
+    const foreign = await handleAuthRequest(
+      req({ json: alice, headers: { origin: 'https://evil.example' } }),
+      ctx,
+      NOW,
+    );
+    expect([foreign.statusCode, body(foreign).error.code]).toEqual([403, 'ERR_ORIGIN']);
+    for (const host of [undefined, 'evil.example/x', 'a b', '']) {
+      const res = await handleAuthRequest(
+        {
+          ...req({ json: alice }),
+          headers: { 'content-type': 'application/json', 'x-edge-auth-viewer-host': host },
+        },
+        ctx,
+        NOW,
+      );
+      expect([res.statusCode, body(res).error.code]).toEqual([400, 'ERR_BAD_HOST']);
+    }
+  });
+
+  it('uses the configured public host over the header', async () => {
+    const res = await handleAuthRequest(
+      req({
+        json: alice,
+        headers: { origin: 'https://media.example.com', 'x-edge-auth-viewer-host': 'other.example' },
+      }),
+      { ...ctx, publicHost: 'media.example.com' },
+      NOW,
+    );
+    expect(res.statusCode).toBe(200);
+    const policy = res.cookies.map(parseSetCookie).find((c) => c.name === 'CloudFront-Policy')!.value;
+    const json = Buffer.from(
+      policy.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
+      'base64',
+    ).toString();
+    expect(JSON.parse(json).Statement[0].Resource).toBe('https://media.example.com/media/course-42/*');
+  });
+
+  it('never answers 5xx, whatever the body, content type or method', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('POST', 'GET', 'PUT', 'OPTIONS', 'post'),
+        fc.constantFrom(
+          'application/json',
+          'application/x-www-form-urlencoded',
+          'text/plain',
+          'application/json; charset=utf-8',
+          '',
+        ),
+        fc.oneof(fc.string(), fc.json(), fc.constant('username=alice&password=%E0%A4%A')),
+        async (method, type, text) => {
+          const res = await handleAuthRequest(
+            req({ method, headers: { 'content-type': type, origin: ORIGIN }, body: text }),
+            ctx,
+            NOW,
+          );
+          expect(res.statusCode).toBeLessThan(500);
+          expect(() => JSON.parse(res.body || '{}')).not.toThrow();
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('refresh, session and logout', () => {
+  const withSession = (cookies: string[], over: Partial<AuthRequest> = {}) =>
+    req({
+      path: '/auth/refresh',
+      cookies: [`${SESSION}=${sessionOf(cookies)}`],
+      headers: { origin: ORIGIN },
+      ...over,
+    });
+
+  it('GET /auth/session tells who is signed in, or 401', async () => {
+    const login = await signIn();
+    const ok = await handleAuthRequest(
+      withSession(login.cookies, { method: 'GET', path: '/auth/session' }),
+      ctx,
+      NOW,
+    );
+    expect([ok.statusCode, body(ok).user, body(ok).grants]).toEqual([
+      200,
+      'alice',
+      ['/media/course-42/*', '/media/free/*'],
+    ]);
+    const none = await handleAuthRequest(req({ method: 'GET', path: '/auth/session' }), ctx, NOW);
+    expect([none.statusCode, body(none).error.code]).toEqual([401, 'ERR_NO_SESSION']);
+    const bad = await handleAuthRequest(
+      { ...req({ method: 'GET', path: '/auth/session' }), cookies: [`${SESSION}=x.y.z`] },
+      ctx,
+      NOW,
+    );
+    expect([bad.statusCode, body(bad).error.code]).toEqual([401, 'ERR_SESSION_INVALID']);
+    const later = await handleAuthRequest(
+      withSession(login.cookies, { method: 'GET', path: '/auth/session' }),
+      ctx,
+      NOW + 3700_000,
+    );
+    expect([later.statusCode, body(later).error.code]).toEqual([401, 'ERR_SESSION_EXPIRED']);
+  });
+
+  it('refresh issues fresh cookies for a valid session from an allowed Origin', async () => {
+    const login = await signIn();
+    const res = await handleAuthRequest(withSession(login.cookies), ctx, NOW + 1800_000);
+    expect(res.statusCode).toBe(200);
+    expect(body(res).expiresAt).toBe(new Date(NOW + 1800_000 + 3600_000).toISOString());
+    expect(sessionOf(res.cookies)).not.toBe(sessionOf(login.cookies));
+    for (const origin of [undefined, 'https://evil.example']) {
+      const denied = await handleAuthRequest(
+        { ...withSession(login.cookies), headers: { 'x-edge-auth-viewer-host': HOST, origin } },
+        ctx,
+        NOW,
+      );
+      expect([denied.statusCode, body(denied).error.code]).toEqual([403, 'ERR_ORIGIN']);
+    }
+  });
+
+  it('refresh stops at the absolute session lifetime', async () => {
+    const settings: Settings = resolveSettings('dev');
+    const short = {
+      ...ctx,
+      settings: { ...settings, session: { ...settings.session, absoluteLifetimeSeconds: 3600 } },
+    };
+    const login = await signIn(short);
+    const res = await handleAuthRequest(withSession(login.cookies), short, NOW + 3610_000);
+    expect([res.statusCode, body(res).error.code]).toEqual([401, 'ERR_SESSION_ENDED']);
+  });
+
+  it('refresh applies the current users file: removed users are refused, changed grants re-planned', async () => {
+    const login = await signIn();
+    const users = new Map(ctx.users!);
+    users.set('alice', { ...users.get('alice')!, grants: ['/media/free/*'] });
+    const res = await handleAuthRequest(withSession(login.cookies), { ...ctx, users }, NOW);
+    expect(body(res).grants).toEqual(['/media/free/*']);
+    const expired = res.cookies.map(parseSetCookie).filter((c) => c.attrs['max-age'] === '0');
+    expect(new Set(expired.map((c) => c.attrs.path))).toEqual(new Set(['/media/course-42/', '/media/']));
+    users.delete('alice');
+    const gone = await handleAuthRequest(withSession(login.cookies), { ...ctx, users }, NOW);
+    expect([gone.statusCode, body(gone).error.code]).toEqual([401, 'ERR_SESSION_INVALID']);
+  });
+
+  it('logout expires every cookie on every path it was set', async () => {
+    const login = await signIn();
+    const res = await handleAuthRequest(withSession(login.cookies, { path: '/auth/logout' }), ctx, NOW);
+    expect([res.statusCode, body(res)]).toEqual([200, { signedOut: true }]);
+    const cleared = res.cookies.map(parseSetCookie);
+    expect(cleared.every((c) => c.attrs['max-age'] === '0' && c.value === '')).toBe(true);
+    const set = login.cookies.map(parseSetCookie);
+    for (const c of set) {
+      expect(cleared.some((x) => x.name === c.name && x.attrs.path === c.attrs.path)).toBe(true);
+    }
+    const noOrigin = await handleAuthRequest(
+      {
+        ...withSession(login.cookies, { path: '/auth/logout' }),
+        headers: { 'x-edge-auth-viewer-host': HOST },
+      },
+      ctx,
+      NOW,
+    );
+    expect(noOrigin.statusCode).toBe(403);
+  });
+});
+
+describe('OIDC sign-in', () => {
+  const idp = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const oidc = {
+    issuer: 'https://idp.example.com',
+    audience: 'client-1',
+    jwksUrl: 'https://idp.example.com/.well-known/jwks.json',
+    grantsClaim: 'groups',
+    grantMap: { premium: ['/media/premium/*'], free: ['/media/free/*'] },
+  };
+  let octx: LoginContext;
+
+  const idToken = (claims: Record<string, unknown>, key = idp.privateKey) =>
+    new SignJWT({
+      iss: oidc.issuer,
+      aud: oidc.audience,
+      sub: 'user-123',
+      iat: NOW / 1000,
+      exp: NOW / 1000 + 300,
+      groups: ['premium', 'unknown'],
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
+      .sign(key);
+  const bearer = async (token: string) =>
+    handleAuthRequest(req({ headers: { authorization: `Bearer ${token}`, origin: ORIGIN } }), octx, NOW);
+
+  beforeAll(async () => {
+    const jwk = { ...(await exportJWK(idp.publicKey)), kid: 'idp-1', alg: 'RS256' };
+    octx = { ...ctx, oidc: createOidcVerifier(oidc, '/media/', createLocalJWKSet({ keys: [jwk] })) };
+  });
+
+  it('maps the groups claim to grants', async () => {
+    const res = await bearer(await idToken({}));
+    expect([res.statusCode, body(res).user, body(res).grants]).toEqual([
+      200,
+      'user-123',
+      ['/media/premium/*'],
+    ]);
+  });
+
+  it('refuses a wrong audience, an expired token, another key, and no mapped groups', async () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    for (const token of [
+      await idToken({ aud: 'client-2' }),
+      await idToken({ exp: NOW / 1000 - 60 }),
+      await idToken({}, other),
+    ]) {
+      const res = await bearer(token);
+      expect([res.statusCode, body(res).error.code]).toEqual([401, 'ERR_TOKEN_INVALID']);
+    }
+    const none = await bearer(await idToken({ groups: 'nobody' }));
+    expect([none.statusCode, body(none).error.code]).toEqual([403, 'ERR_NO_GRANTS']);
+  });
+
+  it('answers 400 when OIDC is not configured', async () => {
+    const res = await handleAuthRequest(
+      req({ headers: { authorization: 'Bearer abc', origin: ORIGIN } }),
+      ctx,
+      NOW,
+    );
+    expect([res.statusCode, body(res).error.code]).toEqual([400, 'ERR_OIDC_DISABLED']);
+  });
+});
