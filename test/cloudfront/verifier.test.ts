@@ -155,7 +155,7 @@ describe('CloudFront answers', () => {
 
   it('no key pair ID → MissingKey', () => {
     expectDeny(verifyRequest(request({})), 'MissingKey', 'missing-key-pair-id');
-    const { ['CloudFront-Key-Pair-Id']: _dropped, ...rest } = cookiesFor(combo);
+    const { 'CloudFront-Key-Pair-Id': _dropped, ...rest } = cookiesFor(combo);
     expectDeny(verifyRequest(request({ cookies: rest })), 'MissingKey');
     expectDeny(verifyRequest(request({ cookies: { ...rest, 'CloudFront-Key-Pair-Id': '' } })), 'MissingKey');
   });
@@ -210,7 +210,7 @@ describe('CloudFront answers', () => {
 
   it('the hash algorithm cookie is part of what was signed', () => {
     const sha256 = cookiesFor(COMBOS[1]!);
-    const { ['CloudFront-Hash-Algorithm']: _dropped, ...withoutHash } = sha256;
+    const { 'CloudFront-Hash-Algorithm': _dropped, ...withoutHash } = sha256;
     expectDeny(verifyRequest(request({ cookies: withoutHash })), 'AccessDenied', 'bad-signature');
     expectDeny(
       verifyRequest(request({ cookies: { ...sha256, 'CloudFront-Hash-Algorithm': 'MD5' } })),
@@ -221,9 +221,9 @@ describe('CloudFront answers', () => {
 
   it('missing policy, missing or malformed signature', () => {
     const cookies = cookiesFor(combo);
-    const { ['CloudFront-Policy']: _p, ...noPolicy } = cookies;
+    const { 'CloudFront-Policy': _p, ...noPolicy } = cookies;
     expectDeny(verifyRequest(request({ cookies: noPolicy })), 'AccessDenied', 'missing-policy');
-    const { ['CloudFront-Signature']: _s, ...noSignature } = cookies;
+    const { 'CloudFront-Signature': _s, ...noSignature } = cookies;
     expectDeny(verifyRequest(request({ cookies: noSignature })), 'AccessDenied', 'missing-signature');
     expectDeny(
       verifyRequest(request({ cookies: { ...cookies, 'CloudFront-Signature': 'a+b/' } })),

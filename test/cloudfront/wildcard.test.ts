@@ -139,15 +139,13 @@ const segment = fc.stringMatching(/^[a-z0-9._-]{1,12}$/);
 const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => `/${parts.join('/')}`);
 const host = fc.stringMatching(/^[a-z]{1,10}\.(example|test)$/);
 const query = fc.option(fc.stringMatching(/^[a-z0-9=&]{1,20}$/), { nil: undefined });
-const url = fc
-  .tuple(fc.constantFrom('http', 'https'), host, path, query)
-  .map(([s, h, p, q]) => ({
-    scheme: s,
-    host: h,
-    path: p,
-    query: q,
-    text: `${s}://${h}${p}${q ? `?${q}` : ''}`,
-  }));
+const url = fc.tuple(fc.constantFrom('http', 'https'), host, path, query).map(([s, h, p, q]) => ({
+  scheme: s,
+  host: h,
+  path: p,
+  query: q,
+  text: `${s}://${h}${p}${q ? `?${q}` : ''}`,
+}));
 
 describe('matchResource properties', () => {
   it('a URL without wildcard characters covers itself and nothing else', () => {
