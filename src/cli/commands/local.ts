@@ -1,13 +1,14 @@
 import { type CliIo, type Command, parseOptions, UsageError } from '../io';
 
-const USAGE = `usage: edge-auth local [--port N] [--bucket-port N] [--host ADDR] [--media DIR] [--root DIR] [--quiet]
+const USAGE = `usage: edge-auth local [--port N] [--bucket-port N] [--host ADDR] [--media DIR] [--root DIR] [--state-dir DIR] [--quiet]
 
 Runs the local edge: CloudFront on this machine, in front of the very handlers that deploy.
   --port N          the distribution's port (default: $PORT, else 3000)
   --bucket-port N   the private bucket's direct endpoint stand-in (default: port + 1)
   --host ADDR       the interface to listen on (default 127.0.0.1)
   --media DIR       the folder standing for the bucket's media/ prefix (default: media/)
-  --root DIR        the project folder holding .local/, web/ and node_modules (default: .)
+  --root DIR        the project folder holding web/, media/ and node_modules (default: .)
+  --state-dir DIR   where the local keys, users file and edge build live (default: <root>/.local)
   --quiet           no request log
 On first run it creates .local/keys (local key pairs) and .local/users.json (alice, bob).
 Ctrl-C stops it.`;
@@ -44,6 +45,7 @@ export const command: Command = {
       host: { type: 'string' },
       media: { type: 'string' },
       root: { type: 'string' },
+      'state-dir': { type: 'string' },
       quiet: { type: 'boolean' },
     });
     const port = portOf(values.port, '--port') ?? portOf(io.env.PORT, 'PORT') ?? 3000;
@@ -59,6 +61,7 @@ export const command: Command = {
         host: values.host,
         root,
         mediaDir: values.media ? resolve(io.cwd, values.media) : undefined,
+        stateDir: values['state-dir'] ? resolve(io.cwd, values['state-dir']) : undefined,
         log: values.quiet ? () => undefined : (line) => io.out(line),
       });
     } catch (error) {
