@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { main } from '../../src/cli/main';
 import { signCookies } from '../../src/cloudfront/signer';
 import { type LocalEdge, startLocalEdge } from '../../src/local/server';
 import { CookieJar, get, playlistParts, signIn } from './helpers';
@@ -226,6 +227,36 @@ describe('the local edge over HTTP', () => {
     expect(response.status).toBe(403);
     expect(response.headers.get('server')).toBe('AmazonS3');
     expect(await response.text()).toContain('<Code>AccessDenied</Code>');
+  });
+
+  it('`edge-auth smoke` passes against it', async () => {
+    const output: string[] = [];
+    const io = {
+      out: (t: string) => output.push(t),
+      err: (t: string) => output.push(t),
+      readStdin: async () => undefined,
+      env: {},
+      cwd: ROOT,
+    };
+    const code = await main(
+      [
+        'smoke',
+        '--url',
+        edge.url,
+        '--user',
+        'alice',
+        '--password',
+        'wonderland',
+        '--outside',
+        '/media/premium/index.m3u8',
+        '--bucket-url',
+        edge.bucketUrl,
+      ],
+      io,
+    );
+    expect(output.join('\n')).not.toContain('FAIL');
+    expect(output.filter((l) => l.startsWith('PASS')).length).toBeGreaterThanOrEqual(5);
+    expect(code).toBe(0);
   });
 
   it('logs one line per request with the layer that answered', () => {
