@@ -81,16 +81,24 @@ export function stripSigningParams(url: string): string {
 // time, resource and IP checks, which depend on the request.
 const verifiedCache = new WeakMap<KeyObject, Map<string, true>>();
 const CACHE_LIMIT = 2048;
+let cacheEnabled = true;
+
+/** Turns the verified-signature cache on or off (benchmarks measure the public-key operation itself). */
+export function setSignatureCache(enabled: boolean): void {
+  cacheEnabled = enabled;
+}
 
 function verifySignature(
   key: KeyObject,
   hash: HashAlgorithm,
   signed: Buffer,
-  signature: Buffer,
+  signatureText: string,
   cacheKey: string,
-): boolean {
-  let cache = verifiedCache.get(key);
-  if (cache?.has(cacheKey)) return true;
+): 'ok' | 'malformed' | 'bad' {
+  let cache = cacheEnabled ? verifiedCache.get(key) : undefined;
+  if (cache?.has(cacheKey)) return 'ok';
+  const signature = tryDecodeCloudFrontBase64(signatureText);
+  if (!signature || signature.length === 0) return 'malformed';
   let ok: boolean;
   try {
     // RSA: PKCS#1 v1.5; EC: DER-encoded (r, s), which is what node:crypto, openssl and the SDK produce.
@@ -98,7 +106,7 @@ function verifySignature(
   } catch {
     ok = false;
   }
-  if (ok) {
+  if (ok && cacheEnabled) {
     if (!cache) {
       cache = new Map();
       verifiedCache.set(key, cache);
@@ -106,7 +114,28 @@ function verifySignature(
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(cacheKey, true);
   }
-  return ok;
+  return ok ? 'ok' : 'bad';
+}
+
+// Parsed custom policies by their cookie/parameter text: every segment request of a stream carries
+// the same CloudFront-Policy, so decode and JSON-parse it once.
+type PolicyEntry = { bytes: Buffer; policy: ParsedPolicy } | { error: string };
+const policyCache = new Map<string, PolicyEntry>();
+
+function readPolicy(text: string): PolicyEntry {
+  let entry = policyCache.get(text);
+  if (entry) return entry;
+  const bytes = tryDecodeCloudFrontBase64(text);
+  if (!bytes) entry = { error: 'is not CloudFront base64' };
+  else
+    try {
+      entry = { bytes, policy: parsePolicyJson(bytes.toString('utf8')) };
+    } catch (error) {
+      entry = { error: `is malformed: ${(error as PolicyError).message} (${(error as PolicyError).code})` };
+    }
+  if (policyCache.size >= CACHE_LIMIT) policyCache.clear();
+  policyCache.set(text, entry);
+  return entry;
 }
 
 /**
@@ -185,24 +214,19 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
   let policy: ParsedPolicy;
   if (policyText !== undefined) {
     facts.policyType = 'custom';
-    const bytes = tryDecodeCloudFrontBase64(policyText);
-    if (!bytes) {
-      check('policy', false, `${label('Policy')} is not CloudFront base64`);
-      return deny('AccessDenied', 'malformed-policy', `${label('Policy')} is not CloudFront base64`);
-    }
-    try {
-      policy = parsePolicyJson(bytes.toString('utf8'));
-    } catch (error) {
-      const detail = `${label('Policy')} is malformed: ${(error as PolicyError).message} (${(error as PolicyError).code})`;
+    const entry = readPolicy(policyText);
+    if ('error' in entry) {
+      const detail = `${label('Policy')} ${entry.error}`;
       check('policy', false, detail);
       return deny('AccessDenied', 'malformed-policy', detail);
     }
+    policy = entry.policy;
     // A signed cookie's policy must name its resource; only signed URLs may omit it (then any URL).
     if (!urlSigned && policy.resource === undefined) {
       check('policy', false, 'the cookie policy has no Resource');
       return deny('AccessDenied', 'malformed-policy', 'the cookie policy has no Resource');
     }
-    signedBytes = bytes;
+    signedBytes = entry.bytes;
   } else if (expiresText !== undefined) {
     facts.policyType = 'canned';
     if (!/^\d{1,15}$/.test(expiresText)) {
@@ -233,21 +257,21 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
   };
 
   const signatureText = get('Signature');
-  const signature = signatureText ? tryDecodeCloudFrontBase64(signatureText) : undefined;
-  if (!signatureText) {
+  const verdict = signatureText
+    ? verifySignature(
+        key,
+        hashAlgorithm,
+        signedBytes,
+        signatureText,
+        `${hashAlgorithm}\n${signatureText}\n${policy.json}`,
+      )
+    : 'missing';
+  if (verdict === 'missing') {
     if (fail('signature', 'missing-signature', `${label('Signature')} is missing or empty`)) return first!;
-  } else if (!signature || signature.length === 0) {
+  } else if (verdict === 'malformed') {
     if (fail('signature', 'malformed-signature', `${label('Signature')} is not CloudFront base64`))
       return first!;
-  } else if (
-    !verifySignature(
-      key,
-      hashAlgorithm,
-      signedBytes,
-      signature,
-      `${hashAlgorithm}\n${signatureText}\n${policy.json}`,
-    )
-  ) {
+  } else if (verdict === 'bad') {
     const kind = key.asymmetricKeyType === 'ec' ? 'ECDSA P-256' : 'RSA';
     const detail = `the signature does not verify with key ${keyPairId} (${kind}, ${hashAlgorithm}): the policy, signature, key pair ID or hash algorithm was changed, or another private key signed it`;
     if (fail('signature', 'bad-signature', detail)) return first!;

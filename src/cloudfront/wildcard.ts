@@ -151,5 +151,9 @@ export function matchResource(resource: string, url: string): boolean {
   const rest = target.rest === '' ? '/' : target.rest;
   const queryStart = target.rest === '' ? -1 : target.queryStart;
   if (!/[*?]/.test(restPattern)) return restPattern === rest;
+  // The common grant shape, "prefix/*": a literal prefix (which cannot contain the query's `?`)
+  // followed by a final star that covers the rest, query included.
+  const head = restPattern.slice(0, -1);
+  if (restPattern.endsWith('*') && !/[*?]/.test(head)) return rest.startsWith(head);
   return matchRest(tokensOf(restPattern), rest, queryStart);
 }
