@@ -233,8 +233,7 @@ describe('stack values', () => {
         'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/edge-auth/prod/session/${k.signing.session}`,
       },
       {
-        'Fn::Sub':
-          'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/edge-auth/prod/users',
+        'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/edge-auth/prod/users`,
       },
     ]);
     expect(v.mediaPathPattern).toBe('/media/*');
