@@ -59,7 +59,18 @@ export type DenyReason =
   | 'ip-mismatch'
   | 'unsupported-hash-algorithm';
 
-export type CloudFrontErrorCode = 'MissingKey' | 'InvalidKey' | 'AccessDenied';
+/**
+ * CloudFront's 403 codes for signed requests. MissingKey, InvalidKey and AccessDenied are the
+ * documented three; CloudFront also answers MalformedSignature ("Could not unencode Signature")
+ * and MalformedPolicy ("Malformed Policy") when those values cannot be decoded, as observed on
+ * live distributions.
+ */
+export type CloudFrontErrorCode =
+  | 'MissingKey'
+  | 'InvalidKey'
+  | 'AccessDenied'
+  | 'MalformedSignature'
+  | 'MalformedPolicy';
 
 export interface VerifyInput {
   /** The full requested URL as CloudFront sees it: https://host/path?query */

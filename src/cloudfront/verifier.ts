@@ -6,11 +6,13 @@ import { buildCannedPolicy, type ParsedPolicy, type PolicyError, parsePolicyJson
 import type { CloudFrontErrorCode, DenyReason, HashAlgorithm, VerifyInput, VerifyResult } from './types';
 import { matchResource } from './wildcard';
 
-/** CloudFront's messages for its three signed-request error codes. */
+/** CloudFront's messages for its signed-request error codes. */
 export const CLOUDFRONT_MESSAGES: Record<CloudFrontErrorCode, string> = {
   MissingKey: 'Missing Key-Pair-Id query parameter or cookie value',
   InvalidKey: 'Unknown Key',
   AccessDenied: 'Access denied',
+  MalformedSignature: 'Could not unencode Signature',
+  MalformedPolicy: 'Malformed Policy',
 };
 
 /** The 403 body CloudFront sends (Content-Type: text/xml), byte for byte. */
@@ -218,7 +220,7 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
     if ('error' in entry) {
       const detail = `${label('Policy')} ${entry.error}`;
       check('policy', false, detail);
-      return deny('AccessDenied', 'malformed-policy', detail);
+      return deny('MalformedPolicy', 'malformed-policy', detail);
     }
     policy = entry.policy;
     // A signed cookie's policy must name its resource; only signed URLs may omit it (then any URL).
@@ -252,7 +254,7 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
   let first: VerifyExplained | undefined;
   const fail = (name: string, reason: DenyReason, detail: string): boolean => {
     check(name, false, detail);
-    first ??= deny('AccessDenied', reason, detail);
+    first ??= deny(reason === 'malformed-signature' ? 'MalformedSignature' : 'AccessDenied', reason, detail);
     return !explain;
   };
 
