@@ -68,6 +68,13 @@ async function measure(
   seconds: number,
   connections: number,
 ): Promise<Row> {
+  // A short warm-up first, so neither side is measured while the JIT and the page cache are cold.
+  await autocannon({
+    url,
+    connections,
+    duration: 1,
+    requests: paths.map((path) => ({ method: 'GET', path, headers })),
+  });
   global.gc?.();
   const before = process.memoryUsage();
   const result = await autocannon({
