@@ -17,29 +17,28 @@ export interface ViewerRequestOptions {
 
 const defaultLog = (entry: object) => console.log(JSON.stringify(entry));
 
-/** A viewer-request handler for a config; all per-container work (key import) starts here, once. */
+/** A viewer-request handler for a config; all per-container work (key parsing) happens here, once. */
 export function createViewerRequestHandler(config: unknown, options: ViewerRequestOptions = {}) {
   const now = options.now ?? Date.now;
   const log = options.log ?? defaultLog;
   let valid: EdgeConfig | undefined;
-  let runtime: Promise<EdgeRuntime | undefined>;
+  let rt: EdgeRuntime | undefined;
   try {
     valid = validateEdgeConfig(config);
-    runtime = createEdgeRuntime(valid).catch(() => undefined);
+    rt = createEdgeRuntime(valid);
   } catch {
-    runtime = Promise.resolve(undefined);
+    rt = undefined;
   }
 
   return async (event: CloudFrontRequestEvent): Promise<ViewerRequestResult> => {
     try {
-      const rt = await runtime;
       if (!rt) {
         log({ edgeAuth: 'deny', code: 'ERR_EDGE_INTERNAL', reason: 'bad-config' });
         return denialResponse(403, 'ERR_EDGE_INTERNAL', undefined, valid);
       }
       const request = requestOf(event);
       const edgeRequest = fromCloudFront(request);
-      const decision = await decide(edgeRequest, rt, now());
+      const decision = decide(edgeRequest, rt, now());
       if (decision.kind !== 'allow')
         log({ edgeAuth: decision.kind, code: decision.code, reason: decision.reason });
       return toCloudFrontResult(decision, request, edgeRequest, rt.config);

@@ -1,6 +1,5 @@
-import { importSPKI } from 'jose';
-import type { SessionVerifyKey } from '../session/keys';
-import { type TokenFailure, verifySessionToken } from '../session/token';
+import type { TokenFailure } from '../session/token';
+import { type EdgeVerifyKey, importEdgeVerifyKey, verifySessionTokenSync } from '../session/verify-sync';
 import type { EdgeConfig } from './config';
 import { readCookie } from './cookies';
 import { SessionCache } from './session-cache';
@@ -36,14 +35,14 @@ export type EdgeDecision =
 /** Per-container state: the config, its imported keys, the verified-session cache. */
 export interface EdgeRuntime {
   config: EdgeConfig;
-  keys: ReadonlyMap<string, SessionVerifyKey>;
+  keys: ReadonlyMap<string, EdgeVerifyKey>;
   cache: SessionCache;
 }
 
-export async function createEdgeRuntime(config: EdgeConfig): Promise<EdgeRuntime> {
-  const keys = new Map<string, SessionVerifyKey>();
-  for (const k of config.keys)
-    keys.set(k.kid, { kid: k.kid, alg: k.alg, key: await importSPKI(k.spki, k.alg) });
+/** Per-container set-up: public keys parsed once. Throws on a key that does not parse. */
+export function createEdgeRuntime(config: EdgeConfig): EdgeRuntime {
+  const keys = new Map<string, EdgeVerifyKey>();
+  for (const k of config.keys) keys.set(k.kid, importEdgeVerifyKey(k.kid, k.alg, k.spki));
   return { config, keys, cache: new SessionCache(config.sessionCacheSize) };
 }
 
@@ -89,7 +88,7 @@ function unauthenticated(
  * The edge decision: (request, runtime, now in epoch ms) → allow | deny | redirect.
  * Path first (cheap, and hostile forms never reach token parsing), then the session, then the grants.
  */
-export async function decide(req: EdgeRequest, runtime: EdgeRuntime, now: number): Promise<EdgeDecision> {
+export function decide(req: EdgeRequest, runtime: EdgeRuntime, now: number): EdgeDecision {
   const { config, cache } = runtime;
   const path = normalizePath(req.uri);
   if (!path.ok) return { kind: 'deny', status: 403, code: 'ERR_PATH_REJECTED', reason: path.why };
@@ -100,7 +99,7 @@ export async function decide(req: EdgeRequest, runtime: EdgeRuntime, now: number
   let session = cache.get(token, now);
   if (session === 'expired') return unauthenticated(req, config, 'ERR_SESSION_EXPIRED', 'expired');
   if (session === undefined) {
-    const outcome = await verifySessionToken(token, runtime.keys, {
+    const outcome = verifySessionTokenSync(token, runtime.keys, {
       issuer: config.issuer,
       audience: config.audience,
       now,

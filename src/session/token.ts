@@ -138,10 +138,18 @@ export async function verifySessionToken(
   } catch (error) {
     return { ok: false, reason: failureOf(error) };
   }
+  return checkSessionClaims(payload, options);
+}
+
+/**
+ * The claim checks beyond the JWT registered ones: shared by the jose verifier (login) and the
+ * edge's synchronous verifier so both accept exactly the same tokens.
+ */
+export function checkSessionClaims(payload: JWTPayload, options: VerifyOptions): VerifyOutcome {
   if (typeof payload.iat === 'number' && payload.iat > options.now / 1000 + options.clockSkewSeconds) {
     return { ok: false, reason: 'not-yet-valid' };
   }
-  const claims = payload as Partial<SessionClaims>;
+  const claims = { ...payload } as Partial<SessionClaims>;
   if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 256) {
     return { ok: false, reason: 'bad-claims' };
   }
