@@ -15,7 +15,12 @@ describe('edge bundle', () => {
   let bytes = 0;
 
   beforeAll(async () => {
-    ({ bytes } = await buildEdgeBundle({ stage: 'dev', root: ROOT, outfile: out, keyringDir: writeTestKeyring([key]) }));
+    ({ bytes } = await buildEdgeBundle({
+      stage: 'dev',
+      root: ROOT,
+      outfile: out,
+      keyringDir: writeTestKeyring([key]),
+    }));
   });
 
   it('is small, and carries the public key but no private key and no AWS SDK', () => {
@@ -51,7 +56,10 @@ describe('edge bundle', () => {
         headers: { cookie: [{ key: 'Cookie', value: '__Host-edge_session=' + process.env.TOKEN }] } } } }] });
       Promise.all([handler(ev('/media/course-42/a.ts')), handler(ev('/media/course-7/a.ts'))])
         .then(([a, b]) => console.log(JSON.stringify([a.uri, !!a.headers.cookie, b.status])));`;
-    const output = execFileSync(process.execPath, ['-e', script], { env: { TOKEN: token }, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, ['-e', script], {
+      env: { TOKEN: token },
+      encoding: 'utf8',
+    });
     expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual(['/media/course-42/a.ts', false, '403']);
   });
 
