@@ -145,3 +145,52 @@ describe('normalizePrefix', () => {
     );
   });
 });
+
+describe('the stage bucket from the stack outputs (CloudFormation stand-in on loopback)', () => {
+  it('reads MediaBucketName of stack edge-auth-<stage>, and names a missing stack', async () => {
+    const { createServer } = await import('node:http');
+    const { stackOutput } = await import('../../src/deploy/aws');
+    const requests: string[] = [];
+    const cfn = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        requests.push(`${form.get('Action')} ${form.get('StackName')}`);
+        if (form.get('StackName') !== 'edge-auth-dev') {
+          res.writeHead(400, { 'content-type': 'text/xml' });
+          return res.end(
+            '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>',
+          );
+        }
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end(
+          '<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>' +
+            '<StackName>edge-auth-dev</StackName><StackId>arn:aws:cloudformation:us-east-1:1:stack/edge-auth-dev/x</StackId>' +
+            '<CreationTime>2026-01-01T00:00:00Z</CreationTime><StackStatus>UPDATE_COMPLETE</StackStatus><Outputs>' +
+            '<member><OutputKey>SignInUrl</OutputKey><OutputValue>https://d1.cloudfront.net/</OutputValue></member>' +
+            '<member><OutputKey>MediaBucketName</OutputKey><OutputValue>edge-auth-dev-mediabucket-abc</OutputValue></member>' +
+            '</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeStacksResponse>',
+        );
+      });
+    });
+    await new Promise<void>((done) => cfn.listen(0, '127.0.0.1', done));
+    const cfnEndpoint = `http://127.0.0.1:${(cfn.address() as { port: number }).port}`;
+    try {
+      expect(await stackOutput('dev', 'MediaBucketName', { endpoint: cfnEndpoint })).toBe(
+        'edge-auth-dev-mediabucket-abc',
+      );
+      await expect(stackOutput('dev', 'Nope', { endpoint: cfnEndpoint })).rejects.toThrow(
+        'stack edge-auth-dev has no output Nope',
+      );
+      await expect(stackOutput('prod', 'MediaBucketName', { endpoint: cfnEndpoint })).rejects.toThrow(
+        /cannot read stack edge-auth-prod .*ValidationError/,
+      );
+      expect(requests[0]).toBe('DescribeStacks edge-auth-dev');
+    } finally {
+      cfn.close();
+    }
+  });
+});

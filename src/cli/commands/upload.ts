@@ -46,7 +46,9 @@ export const command: Command = {
       throw new UsageError('--concurrency must be an integer from 1 to 64');
     const aws = { region: values.region, endpoint: values.endpoint };
     const files = listLocalFiles(resolve(io.cwd, positionals[0]!), values.prefix);
-    const bucket = values.bucket ?? (await stackOutput(values.stage!, 'MediaBucketName', aws));
+    // --endpoint is the S3 endpoint; the stack lookup always asks CloudFormation itself.
+    const bucket =
+      values.bucket ?? (await stackOutput(values.stage!, 'MediaBucketName', { region: values.region }));
     const total = files.reduce((n, f) => n + f.size, 0);
     io.out(
       `upload: ${files.length} files (${kb(total)}) → s3://${bucket}/${files[0]!.key.split('/').slice(0, -1).join('/')}`,
