@@ -5,7 +5,6 @@ const path = require('node:path');
 
 function load() {
   // Jest compiles TypeScript itself, and tsx's loader clashes with Jest's module registry.
-  // biome-ignore lint/correctness/noUndeclaredVariables: Jest injects `jest` into every module scope
   if (typeof jest !== 'undefined') return require('../src/edge/config.ts');
   const { require: tsxRequire } = require('tsx/cjs/api');
   return tsxRequire('../src/edge/config.ts', __filename);
