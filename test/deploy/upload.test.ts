@@ -161,9 +161,10 @@ describe('the stage bucket from the stack outputs (CloudFormation stand-in on lo
         requests.push(`${form.get('Action')} ${form.get('StackName')}`);
         if (form.get('StackName') !== 'edge-auth-dev') {
           res.writeHead(400, { 'content-type': 'text/xml' });
-          return res.end(
+          res.end(
             '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>',
           );
+          return;
         }
         res.writeHead(200, { 'content-type': 'text/xml' });
         res.end(
