@@ -106,10 +106,7 @@ async function checkIp(ip: string | undefined): Promise<void> {
     throw new UsageError(`--ip "${ip.slice(0, 60)}" is not an IPv4/IPv6 address or CIDR (e.g. 192.0.2.0/24)`);
 }
 
-const nowSeconds = (io: CliIo) => {
-  const fixed = io.env.EDGE_AUTH_NOW;
-  return fixed && /^\d+$/.test(fixed) ? Number(fixed) : Math.floor(Date.now() / 1000);
-};
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export const cookiesCommand: Command = {
   usage: COOKIES_USAGE,
@@ -121,7 +118,7 @@ export const cookiesCommand: Command = {
       path: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const now = nowSeconds(io);
+    const now = nowSeconds();
     const opts = readCommon(values, now);
     if (!values.resource) throw new UsageError('--resource URL is required');
     checkResource(values.resource, '--resource');
@@ -148,7 +145,7 @@ export const urlCommand: Command = {
       policy: { type: 'string' },
       resource: { type: 'string' },
     });
-    const now = nowSeconds(io);
+    const now = nowSeconds();
     const opts = readCommon(values, now);
     if (!values.url) throw new UsageError('--url URL is required');
     if (!/^https?:\/\/[^/?#]+/i.test(values.url))
