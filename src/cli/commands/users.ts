@@ -3,7 +3,7 @@ import { resolveSettings } from '../../config/settings';
 import { addUser } from '../../login/users';
 import { type CliIo, type Command, parseOptions, UsageError } from '../io';
 
-const USAGE = `usage: edge-auth users add NAME --grant PATTERN [--grant PATTERN …] [--file users.json] [--stage STAGE]
+const USAGE = `usage: edge-auth users add NAME --grant PATTERN [--grant PATTERN …] [--file FILE] [--stage STAGE]
 
 Adds NAME to a users file (or replaces the entry), with an scrypt hash of the password and the
 given grants (path patterns under the protected prefix, e.g. /media/course-42/*).
