@@ -14,6 +14,9 @@
   const signOut = $('sign-out');
   const note = $('session-note');
 
+  // Visible without JavaScript (the form posts); with it, shown once the session is known.
+  signOut.hidden = true;
+
   // For people and for the browser test: the player's state and every fatal error.
   const state = { session: undefined, errors: [], hls: undefined };
   window.edgeAuthPlayer = state;
