@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { main } from '../../src/cli/main';
 import { signCookies } from '../../src/cloudfront/signer';
 import { type LocalEdge, startLocalEdge } from '../../src/local/server';
@@ -257,6 +258,26 @@ describe('the local edge over HTTP', () => {
     expect(output.join('\n')).not.toContain('FAIL');
     expect(output.filter((l) => l.startsWith('PASS')).length).toBeGreaterThanOrEqual(5);
     expect(code).toBe(0);
+  });
+
+  it('arbitrary paths, queries and cookies never break it, and never open /media/ without a signature', async () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9._~%!$&'()*+,;=:@-]{0,12}$/);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/media/', '/auth/', '/', '/vendor/', '/media/demo/', '//media/'),
+        fc.array(segment, { maxLength: 4 }),
+        fc.option(fc.stringMatching(/^[A-Za-z0-9=&%._~-]{0,30}$/)),
+        fc.stringMatching(/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e; =]{0,80}$/),
+        async (prefix, parts, query, cookie) => {
+          const path = `${prefix}${parts.join('/')}${query === null ? '' : `?${query}`}`;
+          const response = await get(edge.url, path, undefined, cookie.trim() ? { cookie } : {});
+          await response.arrayBuffer();
+          expect(response.status).not.toBe(500);
+          if (path.split('?')[0]!.startsWith('/media/')) expect(response.status).toBe(403);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('logs one line per request with the layer that answered', () => {
