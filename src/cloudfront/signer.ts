@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { getSignedCookies, getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { buildPolicy } from './policy';
 import type { CloudFrontCookies, CookieAttributes, HashAlgorithm, SignCookiesInput } from './types';
+import { stripSigningParams } from './verifier';
 
 /** A signing request the SDK or our own checks refuse (bad time, bad CIDR, canned + conditions). */
 export class SignError extends Error {
@@ -89,20 +90,26 @@ export function signUrl(input: SignUrlInput): string {
         dateLessThan: new Date(input.expires * 1000),
       });
     }
-    const policy = buildPolicy({
-      resource: input.resource ?? input.url,
-      expires: input.expires,
-      notBefore: input.notBefore,
-      sourceIp: input.sourceIp,
-    });
-    return getSignedUrl({
-      url: input.url,
-      policy,
-      keyPairId: input.keyPairId,
-      privateKey: sdkKey(input.privateKey),
-      passphrase: input.passphrase,
-      algorithm,
-    });
+    const sign = (resource: string) =>
+      getSignedUrl({
+        url: input.url,
+        policy: buildPolicy({
+          resource,
+          expires: input.expires,
+          notBefore: input.notBefore,
+          sourceIp: input.sourceIp,
+        }),
+        keyPairId: input.keyPairId,
+        privateKey: sdkKey(input.privateKey),
+        passphrase: input.passphrase,
+        algorithm,
+      });
+    if (input.resource !== undefined) return sign(input.resource);
+    // The SDK percent-encodes the URL it returns (a space becomes %20); the default resource must be
+    // that URL, the one CloudFront will see, or the policy would not cover it.
+    const first = sign(input.url);
+    const base = stripSigningParams(first);
+    return base === input.url ? first : sign(base);
   } catch (error) {
     if (error instanceof SignError || (error as { code?: string }).code?.startsWith('ERR_POLICY'))
       throw error;
