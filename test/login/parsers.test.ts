@@ -103,10 +103,10 @@ describe('loadSecret', () => {
     const failing = async () => {
       throw Object.assign(new Error('secret value leaked here'), { name: 'ParameterNotFound' });
     };
-    const error = await loadSecret('EDGE_AUTH_X', 'ssm:/edge-auth/dev/session/k1', failing).catch(
-      (e) => e as Error,
+    const error: unknown = await loadSecret('EDGE_AUTH_X', 'ssm:/edge-auth/dev/session/k1', failing).catch(
+      (e: unknown) => e,
     );
-    expect(error.message).toBe(
+    expect((error as Error).message).toBe(
       'EDGE_AUTH_X: reading SSM parameter /edge-auth/dev/session/k1 failed (ParameterNotFound)',
     );
     expect(await loadSecret('EDGE_AUTH_X', 'ssm:/a/b', async (name) => `value of ${name}`)).toBe(
