@@ -258,6 +258,30 @@ describe('CloudFront answers', () => {
     expect(verifyRequest(request({ url })).allow).toBe(true);
   });
 
+  it('canned-policy cookies (CloudFront-Expires) open exactly the URL they were signed for', () => {
+    const url = `${HOST}/media/a.mp4?v=2`;
+    const json = `{"Statement":[{"Resource":"${url}","Condition":{"DateLessThan":{"AWS:EpochTime":${NOW + 60}}}}]}`;
+    const cookies = {
+      'CloudFront-Expires': String(NOW + 60),
+      'CloudFront-Signature': encodeCloudFrontBase64(
+        cryptoSign('sha1', Buffer.from(json), keys.text('rsa-2048.pkcs8.key.pem')),
+      ),
+      'CloudFront-Key-Pair-Id': 'KRSA2048EXAMPLE',
+    };
+    expect(verifyRequest(request({ url, cookies }))).toMatchObject({ allow: true, via: 'cookies' });
+    expectDeny(
+      verifyRequest(request({ url: `${HOST}/media/a.mp4`, cookies })),
+      'AccessDenied',
+      'bad-signature',
+    );
+    expectDeny(
+      verifyRequest(request({ url, cookies: { ...cookies, 'CloudFront-Expires': String(NOW + 61) } })),
+      'AccessDenied',
+      'bad-signature',
+    );
+    expectDeny(verifyRequest(request({ url, cookies, now: NOW + 60 })), 'AccessDenied', 'expired');
+  });
+
   it('signed-URL parameters take precedence over cookies', () => {
     const goodCookies = cookiesFor(combo);
     const badUrl = `${HOST}/media/course-42/seg001.m4s?Expires=${NOW + 60}&Signature=AAAA&Key-Pair-Id=KRSA2048EXAMPLE`;
