@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveSettings } from '../../src/config/settings';
 import {
@@ -16,6 +18,7 @@ import { readZip } from './zip';
 const STAGE = 'prod';
 let stack: PackagedStack;
 let spec: SpecLookup;
+let isolated: string;
 const settings = resolveSettings(STAGE);
 const options: RuleOptions = {
   mediaPathPattern: `${settings.protectedPrefix}*`,
@@ -26,12 +29,14 @@ const options: RuleOptions = {
 beforeAll(async () => {
   stack = await packageStack(STAGE);
   spec = loadSpec();
+  isolated = mkdtempSync(join(tmpdir(), 'edge-auth-bundle-'));
   if (stack.standIns.length > 0)
     console.warn(`packaged with stand-ins for missing ${stack.standIns.join(', ')}`);
 }, 240_000);
 
 afterAll(() => {
   if (stack) rmSync(stack.dir, { recursive: true, force: true });
+  if (isolated) rmSync(isolated, { recursive: true, force: true });
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: mutations reach deep into the template on purpose.
@@ -117,8 +122,11 @@ describe('packaged stack', () => {
       (e) => e.name === 'functions/viewer-request.js',
     );
     expect(entry).toBeDefined();
-    const file = join(stack.dir, 'edge-bundle-check.js');
+    // Outside the project, so a package left out of the bundle cannot be found in node_modules.
+    const file = join(isolated, 'viewer-request.js');
     writeFileSync(file, entry!.data);
+    const requires = [...entry!.data.toString('utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
+    expect(requires.filter((r) => !builtinModules.includes(r.replace(/^node:/, '')))).toEqual([]);
     const mod = require(file) as { handler?: (event: unknown) => Promise<Obj> };
     expect(typeof mod.handler).toBe('function');
     const event = {
@@ -156,7 +164,7 @@ describe('packaged stack', () => {
   it('login bundle loads and exports its handler', () => {
     const entry = readZip(stack.artifact('login.zip')).find((e) => e.name === 'functions/login.js');
     expect(entry).toBeDefined();
-    const file = join(stack.dir, 'login-bundle-check.js');
+    const file = join(isolated, 'login.js');
     writeFileSync(file, entry!.data);
     expect(typeof (require(file) as { handler?: unknown }).handler).toBe('function');
   });
