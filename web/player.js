@@ -111,6 +111,8 @@
     stopPlayback();
     stage.hidden = false;
     nowPlaying.textContent = `Now playing: ${title.name}`;
+    // On a phone the player sits below the title list: bring it into view.
+    stage.scrollIntoView({ block: 'start' });
     status.textContent = 'Loading…';
     setState('loading');
     const url = new URL(window.location.href);

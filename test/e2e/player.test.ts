@@ -132,6 +132,28 @@ interface MediaHit {
     expect((await context.cookies()).map((c) => c.name)).toEqual([]);
   });
 
+  it('is readable on a phone: no sideways scrolling, the player fits the screen', async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 360, height: 740 });
+    await phone.goto(`${edge.url}/`);
+    expect(await noSidewaysScroll(phone)).toBe(true);
+    await phone.getByLabel('Username').fill('alice');
+    await phone.getByLabel('Password').fill('wonderland');
+    await phone.getByRole('button', { name: 'Sign in' }).click();
+    await phone.waitForURL(/\/player\.html$/);
+    await phone.getByRole('button', { name: 'Play Demo' }).click();
+    await phone.waitForFunction(() => document.body.dataset.player === 'playing', undefined, {
+      timeout: 30000,
+    });
+    expect(await noSidewaysScroll(phone)).toBe(true);
+    const box = await phone.locator('#video').boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(360);
+    await phone.screenshot({ path: join(OUTPUT, 'player-phone.png') });
+    await phone.getByRole('button', { name: 'Sign out' }).click();
+    await expectText(phone, '#message', 'You have signed out.');
+    await phone.close();
+  }, 60000);
+
   it('signing in and out works without JavaScript too', async () => {
     // A persistent context cannot turn JavaScript off, so this page refuses every script instead.
     const p = await context.newPage();
@@ -151,6 +173,10 @@ interface MediaHit {
     await p.close();
   });
 });
+
+async function noSidewaysScroll(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
 
 async function expectText(page: Page, selector: string, text: string): Promise<void> {
   await page.waitForFunction(
