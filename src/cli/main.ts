@@ -1,4 +1,4 @@
-import { UsageError, type Command, type CliIo, defaultIo } from './io';
+import { type CliIo, type Command, defaultIo, UsageError } from './io';
 
 /**
  * Every command, by its words. Modules load lazily so `edge-auth sign url` does not pay

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -73,7 +73,8 @@ export function validateKeyring(value: unknown, where: string): Keyring {
     const list = k[kind];
     if (!Array.isArray(list) || list.length === 0) fail(`"${kind}" must list at least one key`);
     for (const entry of list!) {
-      if (!entry || typeof entry.id !== 'string' || !KEY_ID.test(entry.id)) fail(`"${kind}" has a bad key id`);
+      if (!entry || typeof entry.id !== 'string' || !KEY_ID.test(entry.id))
+        fail(`"${kind}" has a bad key id`);
       if (typeof entry.publicKeyFile !== 'string' || entry.publicKeyFile.includes('/'))
         fail(`"${kind}" key "${entry.id}" has a bad publicKeyFile`);
     }
@@ -81,7 +82,8 @@ export function validateKeyring(value: unknown, where: string): Keyring {
   if (k.cloudFront!.length > 5) fail('CloudFront allows at most 5 public keys in a key group');
   if (!k.signing || !k.cloudFront!.some((e) => e.id === k.signing!.cloudFront))
     fail('signing.cloudFront must name one of the "cloudFront" keys');
-  if (!k.session!.some((e) => e.id === k.signing!.session)) fail('signing.session must name one of the "session" keys');
+  if (!k.session!.some((e) => e.id === k.signing!.session))
+    fail('signing.session must name one of the "session" keys');
   return k as Keyring;
 }
 
