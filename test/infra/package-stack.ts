@@ -53,7 +53,10 @@ export function recordingIo(cwd: string): CliIo & { lines: string[] } {
  * Copies the project to a temp folder, runs `edge-auth keys init --stage <stage>` there and
  * `serverless package --stage <stage>` with no AWS credentials at all.
  */
-export async function packageStack(stage: string): Promise<PackagedStack> {
+export async function packageStack(
+  stage: string,
+  options: { editSettings?: (settings: { stages: Record<string, unknown> }) => void } = {},
+): Promise<PackagedStack> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-auth-infra-'));
   cpSync(ROOT, dir, {
     recursive: true,
@@ -75,6 +78,14 @@ export async function packageStack(stage: string): Promise<PackagedStack> {
     'functions/viewer-request.ts',
     'export const handler = async (event: any) => event.Records[0].cf.request;\n',
   );
+
+  if (options.editSettings) {
+    // Only the temp copy's settings change: a stage variant for this packaging run alone.
+    const file = join(dir, 'config', 'settings.json');
+    const settings = JSON.parse(readFileSync(file, 'utf8'));
+    options.editSettings(settings);
+    writeFileSync(file, JSON.stringify(settings, null, 2));
+  }
 
   const io = recordingIo(dir);
   const code = await main(['keys', 'init', '--stage', stage], io);
