@@ -97,6 +97,8 @@ export async function packageStack(
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
     CI: '1',
+    // serverless-esbuild runs npm (version probe); keep npm from asking the registry for updates.
+    NPM_CONFIG_UPDATE_NOTIFIER: 'false',
   };
   mkdirSync(env.HOME!, { recursive: true });
   const bin = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
