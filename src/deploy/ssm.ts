@@ -9,6 +9,15 @@ export interface AwsClientOptions {
   endpoint?: string;
 }
 
+/**
+ * Standard parameters hold 4 KB: plenty for a key (an RSA-2048 PEM is ~1.7 KB, a P-256 PEM
+ * ~0.25 KB) but only ~15 users with scrypt hashes. Larger values need the Advanced tier (8 KB,
+ * charged per parameter and month).
+ */
+export function parameterTier(value: string): 'Standard' | 'Advanced' {
+  return Buffer.byteLength(value, 'utf8') > 4096 ? 'Advanced' : 'Standard';
+}
+
 /** Parameter Store through the AWS SDK v3: SecureString under the account's aws/ssm key. */
 export function ssmParameterStore(options: AwsClientOptions = {}): ParameterStore {
   const client = new SSMClient({ region: options.region ?? 'us-east-1', endpoint: options.endpoint });
@@ -22,8 +31,7 @@ export function ssmParameterStore(options: AwsClientOptions = {}): ParameterStor
             Description: description,
             Type: 'SecureString',
             Overwrite: overwrite,
-            // Standard tier holds 4 KB: an RSA-2048 PEM is ~1.7 KB, a P-256 PEM ~0.25 KB.
-            Tier: 'Standard',
+            Tier: parameterTier(value),
           }),
         );
         return 'stored';

@@ -18,7 +18,7 @@ import { recordingIo } from '../infra/package-stack';
 
 /** A stand-in of SSM Parameter Store speaking its JSON 1.1 protocol (PutParameter only). */
 function ssmStandIn() {
-  const params = new Map<string, { value: string; type: string; description?: string }>();
+  const params = new Map<string, { value: string; type: string; description?: string; tier?: string }>();
   const targets: string[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -38,7 +38,12 @@ function ssmStandIn() {
         return send(400, { __type: 'MissingAuthenticationToken', message: 'unsigned' });
       if (params.has(input.Name) && !input.Overwrite)
         return send(400, { __type: 'ParameterAlreadyExists', message: 'The parameter already exists.' });
-      params.set(input.Name, { value: input.Value, type: input.Type, description: input.Description });
+      params.set(input.Name, {
+        value: input.Value,
+        type: input.Type,
+        description: input.Description,
+        tier: input.Tier,
+      });
       send(200, { Version: 1, Tier: 'Standard' });
     });
   });
@@ -133,9 +138,15 @@ describe('keys push (against an SSM stand-in on loopback)', () => {
       value: readFileSync(join(root, 'keys', 'dev', `cloudfront-${k.signing.cloudFront}.key.pem`), 'utf8'),
       type: 'SecureString',
       description: `edge-auth dev cloudfront private key ${k.signing.cloudFront}`,
+      tier: 'Standard',
     });
     expect(ssm.params.get('/edge-auth/dev/users')?.value).toBe('{"users":[]}\n');
     expect(pushed.text).not.toContain('PRIVATE KEY');
+
+    // A users file past 4 KB needs the Advanced tier.
+    writeFileSync(users, `{"users":[${'"x",'.repeat(1100)}"x"]}`);
+    await run('keys', 'push', '--stage', 'dev', '--endpoint', endpoint, '--users', users);
+    expect(ssm.params.get('/edge-auth/dev/users')?.tier).toBe('Advanced');
 
     const again = await run('keys', 'push', '--stage', 'dev', '--endpoint', endpoint);
     expect(again.text).toContain(`exists  ${cfName}`);
