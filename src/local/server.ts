@@ -10,6 +10,12 @@ import { parse as parseCookieHeader } from 'cookie';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { resolveSettings, type Settings } from '../config/settings';
 import { applyViewerRequestResult, toViewerRequestEvent } from './cloudfront-event';
+import {
+  type CloudFrontFunction,
+  fromFunctionResult,
+  loadCloudFrontFunction,
+  toFunctionEvent,
+} from './cloudfront-function';
 import { fromHttpApiResult, toHttpApiEvent } from './http-api-event';
 import { keyFromUri, LocalBucket, type OriginResponse, s3AccessDenied } from './origin';
 import { behaviorsFromSettings, selectBehavior } from './path-pattern';
@@ -49,7 +55,7 @@ export interface LocalEdgeOptions {
   /** One line per request; default console.log. */
   log?: (line: string) => void;
   /** Test seams: stand-ins for the viewer-request function and the login function. */
-  handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler };
+  handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler; viewerHost?: CloudFrontFunction };
   /** Test seam: the CloudFront verifier (default src/cloudfront/verifier). */
   verify?: (input: VerifyInput) => VerifyResult;
 }
@@ -225,6 +231,10 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
   const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
   const login = options.handlers?.login ?? (await loadLoginHandler(stage));
+  // The CloudFront Function serverless.yml deploys on /auth/* (viewer request), from the same file.
+  const viewerHostFunction =
+    options.handlers?.viewerHost ??
+    loadCloudFrontFunction(join(root, 'functions', 'cloudfront', 'viewer-host.js'));
   const protectedKeyPrefix = settings.protectedPrefix.replace(/^\//, '');
   const bucket = new LocalBucket([
     { prefix: protectedKeyPrefix, dir: resolve(options.mediaDir ?? join(root, 'media')) },
@@ -404,22 +414,56 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
           Buffer.from('{"Message":"Request Entity Too Large"}'),
         );
       }
-      // A CloudFront Function on /auth/* copies the viewer's Host here: the origin sees the function URL's host.
+      // 1. The CloudFront Function on /auth/* (it copies the viewer's Host into x-edge-auth-viewer-host).
+      const fnEvent = toFunctionEvent({
+        method,
+        target,
+        rawHeaders: req.rawHeaders,
+        clientIp,
+        distributionDomainName: 'local-edge.cloudfront.net',
+        distributionId: DISTRIBUTION_ID,
+        requestId,
+      });
+      const fnOriginal = structuredClone(fnEvent.request);
+      let fnResult: unknown;
+      try {
+        fnResult = viewerHostFunction(fnEvent);
+      } catch (error) {
+        layer = 'cloudfront';
+        note = `CloudFront Function failed: ${error instanceof Error ? error.message : 'error'}`;
+        return failPage(
+          503,
+          'The CloudFront function associated with the CloudFront distribution failed.',
+          'FunctionExecutionError',
+        );
+      }
+      const fnOutcome = fromFunctionResult(fnResult, fnOriginal, target);
+      if (fnOutcome.kind === 'invalid') {
+        layer = 'cloudfront';
+        note = `CloudFront Function result failed validation: ${fnOutcome.reason}`;
+        return failPage(502, 'The CloudFront function returned an invalid value.', fnOutcome.reason);
+      }
+      if (fnOutcome.kind === 'response') {
+        layer = 'edge';
+        return send(
+          fnOutcome.status,
+          [...fnOutcome.headers, ...cfHeaders('FunctionGeneratedResponse from cloudfront')],
+          fnOutcome.body,
+        );
+      }
+      // 2. The origin request: every viewer header but Host (Managed-AllViewerExceptHostHeader),
+      // so the function URL sees its own host; CloudFront adds its forwarding headers.
       const rawHeaders: string[] = [];
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-        const lower = req.rawHeaders[i]!.toLowerCase();
+      for (let i = 0; i + 1 < fnOutcome.rawHeaders.length; i += 2) {
+        const lower = fnOutcome.rawHeaders[i]!.toLowerCase();
         if (lower === 'host' || lower === 'connection' || lower === 'keep-alive') continue;
-        rawHeaders.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+        rawHeaders.push(fnOutcome.rawHeaders[i]!, fnOutcome.rawHeaders[i + 1]!);
       }
       rawHeaders.push(
         'host',
         FUNCTION_URL_DOMAIN,
-        'x-edge-auth-viewer-host',
-        viewerHost,
         'x-forwarded-for',
         clientIp,
-        'x-forwarded-proto',
-        'http',
         'via',
         '2.0 local-edge.cloudfront.net (CloudFront)',
         'x-amz-cf-id',
@@ -427,7 +471,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       );
       const event = toHttpApiEvent({
         method,
-        target,
+        target: fnOutcome.target,
         rawHeaders,
         body,
         sourceIp: clientIp,

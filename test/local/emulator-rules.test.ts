@@ -154,7 +154,12 @@ describe('the login function behind its function URL', () => {
     };
     const response = await fetch(`${edge.url}/auth/login?next=%2Fplayer.html`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'c=3; d=4' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: 'c=3; d=4',
+        // A forged copy: the CloudFront Function on /auth/* overwrites it with the real Host.
+        'x-edge-auth-viewer-host': 'evil.example',
+      },
       body: 'username=alice&password=x',
     });
     expect(response.status).toBe(201);

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { createContext, Script } from 'node:vm';
+
+/**
+ * CloudFront Functions (cloudfront-js-2.0) on viewer request, run from the same source file the
+ * stack deploys. Facts (CloudFront Developer Guide, "CloudFront Functions event structure"):
+ * the event has `version: '1.0'`, `context` (distributionDomainName, distributionId, eventType,
+ * requestId), `viewer.ip`, and a `request` whose `headers` (lower-case names), `cookies` and
+ * `querystring` are objects of `{ value }` with `multiValue` lists for repeats; the Cookie header
+ * is not among the headers. The function returns the request (possibly changed) or a response.
+ * The runtime is not Node.js: no `require`, no `process`, no timers, no network.
+ */
+
+export interface FunctionValue {
+  value: string;
+  multiValue?: Array<{ value: string }>;
+}
+export type FunctionValues = Record<string, FunctionValue>;
+
+export interface FunctionRequest {
+  method: string;
+  uri: string;
+  querystring: FunctionValues;
+  headers: FunctionValues;
+  cookies: FunctionValues;
+}
+
+export interface FunctionEvent {
+  version: '1.0';
+  context: {
+    distributionDomainName: string;
+    distributionId: string;
+    eventType: 'viewer-request';
+    requestId: string;
+  };
+  viewer: { ip: string };
+  request: FunctionRequest;
+}
+
+export type CloudFrontFunction = (event: FunctionEvent) => unknown;
+
+export class CloudFrontFunctionError extends Error {
+  readonly code = 'ERR_CLOUDFRONT_FUNCTION';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CloudFrontFunctionError';
+  }
+}
+
+/** Loads a CloudFront Function's source in an isolated context and returns its top-level `handler`. */
+export function loadCloudFrontFunction(file: string): CloudFrontFunction {
+  const source = readFileSync(file, 'utf8');
+  const sandbox = createContext({ console: { log: () => undefined } });
+  new Script(`${source}\n;this.__handler = typeof handler === 'function' ? handler : undefined;`, {
+    filename: file,
+  }).runInContext(sandbox, { timeout: 1000 });
+  const handler = (sandbox as { __handler?: CloudFrontFunction }).__handler;
+  if (!handler) throw new CloudFrontFunctionError(`${file} defines no top-level handler(event)`);
+  return handler;
+}
+
+function add(values: FunctionValues, name: string, value: string): void {
+  const current = values[name];
+  if (!current) values[name] = { value };
+  else current.multiValue = [...(current.multiValue ?? [{ value: current.value }]), { value }];
+}
+
+function decodeQueryPart(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+export function toFunctionEvent(input: {
+  method: string;
+  target: string;
+  rawHeaders: readonly string[];
+  clientIp: string;
+  distributionDomainName: string;
+  distributionId: string;
+  requestId: string;
+}): FunctionEvent {
+  const noFragment = input.target.split('#', 1)[0]!;
+  const q = noFragment.indexOf('?');
+  const uri = (q < 0 ? noFragment : noFragment.slice(0, q)) || '/';
+  const querystring: FunctionValues = {};
+  for (const part of (q < 0 ? '' : noFragment.slice(q + 1)).split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    add(
+      querystring,
+      decodeQueryPart(eq < 0 ? part : part.slice(0, eq)),
+      decodeQueryPart(eq < 0 ? '' : part.slice(eq + 1)),
+    );
+  }
+  const headers: FunctionValues = {};
+  const cookies: FunctionValues = {};
+  for (let i = 0; i + 1 < input.rawHeaders.length; i += 2) {
+    const name = input.rawHeaders[i]!.toLowerCase();
+    const value = input.rawHeaders[i + 1]!;
+    if (name === 'cookie') {
+      for (const pair of value.split(';')) {
+        const trimmed = pair.trim();
+        const eq = trimmed.indexOf('=');
+        if (eq > 0) add(cookies, trimmed.slice(0, eq), trimmed.slice(eq + 1));
+      }
+    } else {
+      add(headers, name, value);
+    }
+  }
+  return {
+    version: '1.0',
+    context: {
+      distributionDomainName: input.distributionDomainName,
+      distributionId: input.distributionId,
+      eventType: 'viewer-request',
+      requestId: input.requestId,
+    },
+    viewer: { ip: input.clientIp },
+    request: { method: input.method, uri, querystring, headers, cookies },
+  };
+}
+
+function valuesOf(entry: unknown): string[] | undefined {
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const e = entry as { value?: unknown; multiValue?: unknown };
+  if (Array.isArray(e.multiValue) && e.multiValue.length > 0) {
+    const list = e.multiValue.map((m) => (m as { value?: unknown })?.value);
+    return list.every((v) => typeof v === 'string') ? (list as string[]) : undefined;
+  }
+  return typeof e.value === 'string' ? [e.value] : undefined;
+}
+
+export type FunctionOutcome =
+  | { kind: 'request'; target: string; rawHeaders: string[] }
+  | { kind: 'response'; status: number; headers: Array<[string, string]>; body: Buffer }
+  | { kind: 'invalid'; reason: string };
+
+/**
+ * What CloudFront does with a CloudFront Function's result: a response (it has `statusCode`) goes
+ * to the viewer; a request goes on, as a request target and raw headers (the cookies joined into
+ * one Cookie header; the URI and query string as the viewer sent them unless the function changed
+ * them); anything else is a validation error (CloudFront answers 502).
+ */
+export function fromFunctionResult(
+  result: unknown,
+  original: FunctionRequest,
+  originalTarget: string,
+): FunctionOutcome {
+  if (typeof result !== 'object' || result === null)
+    return { kind: 'invalid', reason: 'the function returned no object' };
+  if ('statusCode' in result) {
+    const r = result as { statusCode: unknown; headers?: unknown; body?: unknown };
+    if (
+      typeof r.statusCode !== 'number' ||
+      !Number.isInteger(r.statusCode) ||
+      r.statusCode < 200 ||
+      r.statusCode > 599
+    )
+      return { kind: 'invalid', reason: 'statusCode must be an HTTP status number' };
+    const headers: Array<[string, string]> = [];
+    for (const [name, entry] of Object.entries((r.headers ?? {}) as Record<string, unknown>)) {
+      const values = valuesOf(entry);
+      if (!values) return { kind: 'invalid', reason: `response header "${name}" has no string value` };
+      for (const value of values) headers.push([name, value]);
+    }
+    const body = r.body as { data?: unknown; encoding?: unknown } | string | undefined;
+    const data =
+      typeof body === 'string'
+        ? Buffer.from(body)
+        : typeof body?.data === 'string'
+          ? Buffer.from(body.data, body.encoding === 'base64' ? 'base64' : 'utf8')
+          : Buffer.alloc(0);
+    return { kind: 'response', status: r.statusCode, headers, body: data };
+  }
+  const r = result as Partial<FunctionRequest>;
+  if (typeof r.uri !== 'string' || !r.uri.startsWith('/'))
+    return { kind: 'invalid', reason: 'uri must start with "/"' };
+  const rawHeaders: string[] = [];
+  for (const [name, entry] of Object.entries(r.headers ?? {})) {
+    const values = valuesOf(entry);
+    if (!values) return { kind: 'invalid', reason: `header "${name}" has no string value` };
+    for (const value of values) rawHeaders.push(name, value);
+  }
+  const cookiePairs: string[] = [];
+  for (const [name, entry] of Object.entries(r.cookies ?? {})) {
+    const values = valuesOf(entry);
+    if (!values) return { kind: 'invalid', reason: `cookie "${name}" has no string value` };
+    for (const value of values) cookiePairs.push(`${name}=${value}`);
+  }
+  if (cookiePairs.length > 0) rawHeaders.push('cookie', cookiePairs.join('; '));
+  const noFragment = originalTarget.split('#', 1)[0]!;
+  const q = noFragment.indexOf('?');
+  const rawQuery = q < 0 ? '' : noFragment.slice(q + 1);
+  let query = rawQuery;
+  if (JSON.stringify(r.querystring ?? {}) !== JSON.stringify(original.querystring)) {
+    const parts: string[] = [];
+    for (const [name, entry] of Object.entries(r.querystring ?? {})) {
+      const values = valuesOf(entry);
+      if (!values) return { kind: 'invalid', reason: `query parameter "${name}" has no string value` };
+      for (const value of values) parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+    }
+    query = parts.join('&');
+  }
+  return { kind: 'request', target: query ? `${r.uri}?${query}` : r.uri, rawHeaders };
+}
