@@ -31,6 +31,11 @@
     return value;
   }
 
+  // The demo users exist only on the local edge (npm start): say so only there.
+  if (['localhost', '127.0.0.1', '[::1]'].includes(window.location.hostname)) {
+    document.getElementById('local-hint').hidden = false;
+  }
+
   const params = new URLSearchParams(window.location.search);
   nextField.value = safeNext(params.get('next') ?? '/player.html');
   const reason = params.get('reason');

@@ -77,6 +77,9 @@ interface MediaHit {
   it('alice signs in through the form and the demo title plays', async () => {
     await page.goto(`${edge.url}/?next=${encodeURIComponent('/player.html?title=demo')}`);
     await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill('not-her-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page, '#message', 'That username and password do not match.');
     await page.getByLabel('Password').fill('wonderland');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/player\.html\?title=demo$/);
