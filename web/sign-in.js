@@ -1,6 +1,7 @@
 // The sign-in page. Without JavaScript the form posts to /auth/login and the login function
 // answers 303 to `next`; with it, the same request goes through fetch so errors stay on the page.
 (() => {
+  document.documentElement.classList.add('js');
   const form = document.getElementById('sign-in');
   const message = document.getElementById('message');
   const submit = document.getElementById('submit');
@@ -10,6 +11,7 @@
     expired: 'Your session has expired — sign in again.',
     'signed-out': 'You have signed out.',
     required: 'Sign in to watch that video.',
+    failed: 'That username and password do not match. Check them and try again.',
   };
 
   function show(text, ok) {

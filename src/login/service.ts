@@ -217,7 +217,21 @@ async function login(req: AuthRequest, ctx: LoginContext, host: string, now: num
     const user = ctx.users?.get(body.username);
     // Hash even for unknown users so timing does not tell which names exist.
     const matches = await verifyPassword(body.password, user?.passwordHash ?? ctx.dummyHash);
-    if (!user || !matches) return errorResponse(401, 'ERR_LOGIN_FAILED', LOGIN_FAILED);
+    if (!user || !matches) {
+      if (body.form) {
+        // A browser without JavaScript would show a raw JSON page: send it back to the sign-in
+        // page, which explains `reason=failed` in words, and keep where it was going.
+        const next = safeNextPath(body.next, ctx.settings.playerPath);
+        const query = new URLSearchParams({ reason: 'failed', next }).toString();
+        return jsonResponse(
+          303,
+          { error: { code: 'ERR_LOGIN_FAILED', message: LOGIN_FAILED } },
+          // #failed lets the page show the reason with CSS alone (:target), no script needed.
+          { headers: { location: `${ctx.settings.signInPath}?${query}#failed` } },
+        );
+      }
+      return errorResponse(401, 'ERR_LOGIN_FAILED', LOGIN_FAILED);
+    }
     identity = { sub: user.username, grants: user.grants, method: 'pwd' };
     if (body.form) redirect = safeNextPath(body.next, ctx.settings.playerPath);
   }

@@ -163,6 +163,12 @@ interface MediaHit {
     await p.route('**/*.js', (route) => route.abort());
     await p.goto(`${edge.url}/`);
     await p.getByLabel('Username').fill('bob');
+    await p.getByLabel('Password').fill('not-his-password');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(/reason=failed/);
+    expect(await p.locator('#failed').isVisible()).toBe(true);
+    expect(await p.locator('#failed').textContent()).toContain('do not match');
+    await p.getByLabel('Username').fill('bob');
     await p.getByLabel('Password').fill('builder');
     const posted = p.waitForResponse((r) => r.url().endsWith('/auth/login'));
     await p.getByRole('button', { name: 'Sign in' }).click();

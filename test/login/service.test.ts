@@ -168,6 +168,25 @@ describe('POST /auth/login', () => {
     }
   });
 
+  it('sends a failed form post back to the sign-in page with the reason and a validated next', async () => {
+    const form = (password: string, next: string) =>
+      req({
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+        body: new URLSearchParams({ username: 'alice', password, next }).toString(),
+      });
+    const wrong = await handleAuthRequest(form('nope', '/player.html?v=demo'), ctx, NOW);
+    expect(wrong.statusCode).toBe(303);
+    expect(wrong.cookies).toEqual([]);
+    const location = new URL(wrong.headers.location!, 'http://x');
+    expect([
+      location.pathname,
+      location.searchParams.get('reason'),
+      location.searchParams.get('next'),
+    ]).toEqual(['/', 'failed', '/player.html?v=demo']);
+    const hostile = await handleAuthRequest(form('nope', '//evil.example/'), ctx, NOW);
+    expect(new URL(hostile.headers.location!, 'http://x').searchParams.get('next')).toBe('/player.html');
+  });
+
   it('refuses a foreign Origin (login CSRF) and a missing or bad viewer host', async () => {
     const foreign = await handleAuthRequest(
       req({ json: alice, headers: { origin: 'https://evil.example' } }),
