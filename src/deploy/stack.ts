@@ -41,6 +41,9 @@ export interface StackValues {
   viewerHostCode: string;
 }
 
+/** The UUID part of the stack id (`arn:…:stack/<name>/<uuid>`), shared by the login origin and the function. */
+export const ORIGIN_SECRET_VALUE = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+
 /** `20261128-ab12` → `CloudFrontPublicKey20261128ab12`: CloudFormation logical ids are alphanumeric. */
 export function publicKeyLogicalId(id: string): string {
   return `CloudFrontPublicKey${id
@@ -97,6 +100,9 @@ export function stackValues(stage: string, root: string): StackValues {
     EDGE_AUTH_SESSION_PRIVATE_KEY: `ssm:${parameters[1]}`,
     EDGE_AUTH_SESSION_KID: keyring.signing.session,
     EDGE_AUTH_USERS: `ssm:${parameters[2]}`,
+    // The same value CloudFront adds as an origin header on /auth/* (serverless.yml): the stack's
+    // UUID, unknown outside the account, so calls straight to the public function URL are refused.
+    EDGE_AUTH_ORIGIN_SECRET: ORIGIN_SECRET_VALUE,
   };
   if (settings.aliasDomain) loginEnvironment.EDGE_AUTH_PUBLIC_HOST = settings.aliasDomain;
   const signInUrl = settings.aliasDomain

@@ -467,6 +467,21 @@ export function checkStructure(template: Template, options: RuleOptions): Violat
         where(options.authPathPattern),
         `${options.authPathPattern} must target the login function URL as a custom origin`,
       );
+    const secretHeader = (
+      (Array.isArray(origin?.OriginCustomHeaders) ? origin!.OriginCustomHeaders : []) as Obj[]
+    ).find((h) => String(h.HeaderName).toLowerCase() === 'x-edge-auth-origin-secret');
+    const loginEnv = ((R.LoginLambdaFunction?.Properties?.Environment as Obj | undefined)?.Variables ??
+      {}) as Obj;
+    if (
+      !secretHeader ||
+      loginEnv.EDGE_AUTH_ORIGIN_SECRET === undefined ||
+      JSON.stringify(secretHeader.HeaderValue) !== JSON.stringify(loginEnv.EDGE_AUTH_ORIGIN_SECRET)
+    )
+      fail(
+        'auth/origin-secret',
+        where(options.authPathPattern),
+        `the ${options.authPathPattern} origin must add x-edge-auth-origin-secret with the login function's EDGE_AUTH_ORIGIN_SECRET (the function URL is public)`,
+      );
     if (auth.CachePolicyId !== MANAGED.cachingDisabled)
       fail(
         'auth/caching-disabled',

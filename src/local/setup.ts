@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { randomInt } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomInt } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type Keyring,
@@ -33,6 +33,8 @@ export interface LocalStage {
   sessionKid: string;
   sessionPrivateKeyFile: string;
   usersFile: string;
+  /** What the `/auth/*` origin adds as `x-edge-auth-origin-secret` (in AWS: the stack's UUID); new each start. */
+  originSecret: string;
   /** Every CloudFront public key of the keyring, by key pair ID: the distribution's trusted key group. */
   trustedKeys: Map<string, KeyObject>;
   /** What was made on this run (empty when everything already existed). */
@@ -70,6 +72,15 @@ function createKeyring(dir: string): void {
     localKeyPairIds: { [cfId]: makeLocalKeyPairId() },
   };
   saveKeyring(dir, keyring);
+}
+
+/** The local stand-in for the stack UUID the `/auth/*` origin header carries: made once, kept. */
+function ensureOriginSecret(file: string, created: string[]): string {
+  if (!existsSync(file)) {
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    created.push(file);
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 type AddUser = (
@@ -128,6 +139,7 @@ export async function ensureLocalStage(
     sessionKid: keyring.signing.session,
     sessionPrivateKeyFile,
     usersFile,
+    originSecret: ensureOriginSecret(join(stateDir, 'origin-secret'), created),
     trustedKeys,
     created,
   };
@@ -142,5 +154,6 @@ export function loginEnvironment(stage: LocalStage): Record<string, string> {
     EDGE_AUTH_SESSION_KID: stage.sessionKid,
     EDGE_AUTH_SESSION_PRIVATE_KEY: `file:${stage.sessionPrivateKeyFile}`,
     EDGE_AUTH_USERS: `file:${stage.usersFile}`,
+    EDGE_AUTH_ORIGIN_SECRET: stage.originSecret,
   };
 }

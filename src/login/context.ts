@@ -67,6 +67,10 @@ export async function loadLoginContext(
       )
     : undefined;
   const publicHost = env.EDGE_AUTH_PUBLIC_HOST || undefined;
+  const originSecret = env.EDGE_AUTH_ORIGIN_SECRET || undefined;
+  if (originSecret !== undefined && originSecret.length < 16) {
+    throw new SecretError('EDGE_AUTH_ORIGIN_SECRET must be at least 16 characters');
+  }
   return {
     settings,
     users,
@@ -81,6 +85,7 @@ export async function loadLoginContext(
     cloudFront: { keyPairId, privateKey: cloudFrontKey },
     session: { signing: session.signing, verify },
     publicHost,
+    originSecret,
     dummyHash:
       options.dummyHash ?? (await hashPassword('not a password: compared when the user does not exist')),
   };

@@ -1,4 +1,4 @@
-import { type KeyObject, randomBytes } from 'node:crypto';
+import { createHash, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import {
   CLOUDFRONT_COOKIE_NAMES,
@@ -28,9 +28,26 @@ export interface LoginContext {
   session: { signing: SessionSigningKey; verify: ReadonlyMap<string, SessionVerifyKey> };
   /** The viewer host (alias) when fixed by configuration; else taken from `x-edge-auth-viewer-host`. */
   publicHost?: string;
+  /**
+   * The value CloudFront's `/auth/*` origin adds as `x-edge-auth-origin-secret`. When set, a request
+   * without it came straight to the public function URL, around CloudFront, and is refused.
+   */
+  originSecret?: string;
   /** A hash with the default parameters, checked when the user does not exist (comparable timing). */
   dummyHash: string;
   randomId?: () => string;
+}
+
+/** The origin custom header CloudFront adds on `/auth/*` (it replaces any viewer-sent copy). */
+export const ORIGIN_SECRET_HEADER = 'x-edge-auth-origin-secret';
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  // Digests first: timingSafeEqual needs equal lengths, and the length must not leak either.
+  const a = createHash('sha256')
+    .update(given ?? '')
+    .digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
 }
 
 /** The header a CloudFront Function on `/auth/*` fills with the viewer's Host (the origin sees its own). */
@@ -322,6 +339,9 @@ export async function handleAuthRequest(
   ctx: LoginContext,
   now: number,
 ): Promise<AuthResponse> {
+  if (ctx.originSecret !== undefined && !sameSecret(req.headers[ORIGIN_SECRET_HEADER], ctx.originSecret)) {
+    return errorResponse(403, 'ERR_DIRECT_ACCESS', 'Sign in through the site, not the function URL.');
+  }
   const response = await dispatch(req, ctx, now);
   Object.assign(response.headers, corsHeaders(req, ctx));
   return response;

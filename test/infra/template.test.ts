@@ -380,6 +380,30 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
     },
   ],
   [
+    'auth/origin-secret',
+    'no origin secret header on the login origin',
+    (t) => {
+      const origin = dist(t).Origins.find((o: Obj) => o.Id === auth(t).TargetOriginId);
+      delete origin.OriginCustomHeaders;
+    },
+  ],
+  [
+    'auth/origin-secret',
+    'the login function does not check the origin secret',
+    (t) => {
+      delete (t.Resources.LoginLambdaFunction!.Properties as Obj).Environment.Variables
+        .EDGE_AUTH_ORIGIN_SECRET;
+    },
+  ],
+  [
+    'auth/origin-secret',
+    'header and function disagree on the secret',
+    (t) => {
+      const origin = dist(t).Origins.find((o: Obj) => o.Id === auth(t).TargetOriginId);
+      origin.OriginCustomHeaders[0].HeaderValue = 'a-constant-anyone-could-guess';
+    },
+  ],
+  [
     'auth/viewer-host-function',
     'no viewer-host function',
     (t) => {

@@ -50,6 +50,40 @@ beforeAll(async () => {
   ctx = await loadLoginContext(fx.env, { dummyHash: fx.dummyHash });
 });
 
+describe('the origin secret (requests around CloudFront)', () => {
+  const SECRET = 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+
+  it('refuses a request without the secret header CloudFront adds, before reading any credentials', async () => {
+    const guarded = await loadLoginContext(
+      { ...fx.env, EDGE_AUTH_ORIGIN_SECRET: SECRET },
+      { dummyHash: fx.dummyHash },
+    );
+    for (const given of [undefined, '', 'guess', `${SECRET}x`, SECRET.slice(0, -1)]) {
+      const headers = given === undefined ? {} : { 'x-edge-auth-origin-secret': given };
+      const res = await handleAuthRequest(req({ json: alice, headers }), guarded, NOW);
+      expect([given, res.statusCode, body(res).error.code, res.cookies]).toEqual([
+        given,
+        403,
+        'ERR_DIRECT_ACCESS',
+        [],
+      ]);
+      expect(res.body).not.toContain(SECRET);
+    }
+    const through = await handleAuthRequest(
+      req({ json: alice, headers: { 'x-edge-auth-origin-secret': SECRET } }),
+      guarded,
+      NOW,
+    );
+    expect(through.statusCode).toBe(200);
+  });
+
+  it('refuses a secret too short to be one', async () => {
+    await expect(
+      loadLoginContext({ ...fx.env, EDGE_AUTH_ORIGIN_SECRET: 'short' }, { dummyHash: fx.dummyHash }),
+    ).rejects.toThrow(/EDGE_AUTH_ORIGIN_SECRET must be at least 16 characters/);
+  });
+});
+
 describe('POST /auth/login', () => {
   it('signs in: 200, session cookie and one CloudFront cookie set per grant, accepted by CloudFront and the edge', async () => {
     const res = await signIn();
