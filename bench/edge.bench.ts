@@ -175,7 +175,8 @@ export async function run(): Promise<void> {
         'mean µs': mean.toFixed(2),
         'p99 µs': (r.latency.p99 * 1000).toFixed(2),
         'ops/s': Math.round(r.throughput.mean),
-        'vs baseline': `${(baseUs / mean).toFixed(1)}× faster`,
+        'vs baseline':
+          baseUs >= mean ? `${(baseUs / mean).toFixed(1)}× faster` : `${(mean / baseUs).toFixed(1)}× slower`,
       };
     }),
   );
