@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createContext, Script } from 'node:vm';
+import type { ViewerRequestInput } from './cloudfront-event';
 
 /**
  * CloudFront Functions (cloudfront-js-2.0) on viewer request, run from the same source file the
@@ -73,15 +74,7 @@ function decodeQueryPart(text: string): string {
   }
 }
 
-export function toFunctionEvent(input: {
-  method: string;
-  target: string;
-  rawHeaders: readonly string[];
-  clientIp: string;
-  distributionDomainName: string;
-  distributionId: string;
-  requestId: string;
-}): FunctionEvent {
+export function toFunctionEvent(input: ViewerRequestInput): FunctionEvent {
   const noFragment = input.target.split('#', 1)[0]!;
   const q = noFragment.indexOf('?');
   const uri = (q < 0 ? noFragment : noFragment.slice(0, q)) || '/';

@@ -299,27 +299,30 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       );
     };
 
+    // CloudFront's own 403 page for a method the cache behavior does not allow.
+    const methodNotAllowed = () => {
+      note = 'method not allowed on this behavior';
+      const page = Buffer.from(
+        errorPage(
+          403,
+          'Bad request.',
+          'This distribution is not configured to allow the HTTP request method that was used for this request.',
+          requestId,
+        ),
+      );
+      return send(
+        403,
+        [['content-type', 'text/html'], ['server', 'CloudFront'], ...cfHeaders('Error from cloudfront')],
+        page,
+      );
+    };
+
     const behavior = selectBehavior(behaviors, path);
     const viewerHost = req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`;
     const clientIp = clientIpOf(req);
 
     if (behavior.kind === 'media') {
-      if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
-        note = 'method not allowed on this behavior';
-        const page = Buffer.from(
-          errorPage(
-            403,
-            'Bad request.',
-            'This distribution is not configured to allow the HTTP request method that was used for this request.',
-            requestId,
-          ),
-        );
-        return send(
-          403,
-          [['content-type', 'text/html'], ['server', 'CloudFront'], ...cfHeaders('Error from cloudfront')],
-          page,
-        );
-      }
+      if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') return methodNotAllowed();
       // 1. The trusted key group: CloudFront checks the signed cookies (or URL) before anything runs.
       const cookies = parseCookieHeader(req.headers.cookie ?? '', { decode: (v) => v }) as Record<
         string,
@@ -506,22 +509,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
 
     // Default behavior: the public web pages from the bucket's web/ prefix, no signing.
     layer = 'web';
-    if (method !== 'GET' && method !== 'HEAD') {
-      note = 'method not allowed on this behavior';
-      const page = Buffer.from(
-        errorPage(
-          403,
-          'Bad request.',
-          'This distribution is not configured to allow the HTTP request method that was used for this request.',
-          requestId,
-        ),
-      );
-      return send(
-        403,
-        [['content-type', 'text/html'], ['server', 'CloudFront'], ...cfHeaders('Error from cloudfront')],
-        page,
-      );
-    }
+    if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed();
     const conditional = {
       range: req.headers.range,
       ifNoneMatch: req.headers['if-none-match'],
