@@ -235,6 +235,8 @@ describe('stack values', () => {
       EDGE_AUTH_SESSION_PRIVATE_KEY: `ssm:/edge-auth/prod/session/${k.signing.session}`,
       EDGE_AUTH_SESSION_KID: k.signing.session,
       EDGE_AUTH_USERS: 'ssm:/edge-auth/prod/users',
+      // The UUID part of arn:…:stack/<name>/<uuid>, the value the /auth/* origin header carries.
+      EDGE_AUTH_ORIGIN_SECRET: { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
     });
     expect(v.loginParameterArns).toEqual([
       {
