@@ -1,9 +1,9 @@
-import { compileGrants } from '../session/grants';
+import { compileGrants, type GrantMatcher } from '../session/grants';
 import type { SessionClaims } from '../session/token';
 
 export interface CachedSession {
   sub: string;
-  grants: RegExp;
+  grants: GrantMatcher;
   /** Epoch ms after which the token is expired, skew included. */
   expiresAt: number;
 }

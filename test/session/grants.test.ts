@@ -113,4 +113,12 @@ describe('compileGrants', () => {
   it('matches nothing for no grants', () => {
     expect(compileGrants([]).test('/media/a')).toBe(false);
   });
+
+  it('stays linear on grants with many stars against a hostile path (a RegExp took minutes here)', () => {
+    // The viewer picks the path; an operator may configure a grant with up to 8 wildcards.
+    const grant = '/media/*a*a*a*a*a*a*b';
+    const hostile = `/media/${'a'.repeat(2000)}`;
+    expect(compileGrants([grant]).test(hostile)).toBe(false);
+    expect(compileGrants([grant]).test(`${hostile}b`)).toBe(true);
+  });
 });
