@@ -10,6 +10,7 @@ import {
   type SpecLookup,
   type Template,
 } from '../../src/deploy/template-rules';
+import { loadEvent } from '../session/fixtures';
 import { type PackagedStack, packageStack } from './package-stack';
 import { loadSpec } from './spec';
 import { readZip } from './zip';
@@ -129,27 +130,7 @@ describe('packaged stack', () => {
     expect(requires.filter((r) => !builtinModules.includes(r.replace(/^node:/, '')))).toEqual([]);
     const mod = require(file) as { handler?: (event: unknown) => Promise<Obj> };
     expect(typeof mod.handler).toBe('function');
-    const event = {
-      Records: [
-        {
-          cf: {
-            config: {
-              distributionDomainName: 'd111111abcdef8.cloudfront.net',
-              distributionId: 'EDFDVBD6EXAMPLE',
-              eventType: 'viewer-request',
-              requestId: 'r',
-            },
-            request: {
-              clientIp: '203.0.113.178',
-              method: 'GET',
-              uri: '/media/demo/index.m3u8',
-              querystring: '',
-              headers: { host: [{ key: 'Host', value: 'd111111abcdef8.cloudfront.net' }] },
-            },
-          },
-        },
-      ],
-    };
+    const event = loadEvent('cloudfront/viewer-request');
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       const result = await mod.handler!(event);
