@@ -285,7 +285,30 @@ function mentions(value: unknown, id: string): boolean {
   return found;
 }
 
+/**
+ * One structural rule: a name a failure carries, where the rule comes from (an AWS page, cited
+ * through src/cloudfront/aws-rules.ts, or this project's design), and the check itself.
+ */
+export interface TemplateRule {
+  name: string;
+  source: string;
+  check(template: Template, options: RuleOptions): Violation[];
+}
+
+/** Every structural rule, in the order failures are reported. */
+export const STRUCTURE_RULES: TemplateRule[] = [
+  {
+    name: 'legacy/structure',
+    source: 'edge-auth design (being split into named rules)',
+    check: (template, options) => checkLegacyStructure(template, options),
+  },
+];
+
 export function checkStructure(template: Template, options: RuleOptions): Violation[] {
+  return STRUCTURE_RULES.flatMap((rule) => rule.check(template, options));
+}
+
+function checkLegacyStructure(template: Template, options: RuleOptions): Violation[] {
   const out: Violation[] = [];
   const R = template.Resources;
   const fail = (rule: string, where: string, message: string) => out.push({ rule, where, message });
