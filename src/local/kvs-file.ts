@@ -1,6 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkKvsEntry, checkStoreBytes, entryBytes, type KeyValueStore, KvsError } from '../deploy/kvs';
+import {
+  checkKvsEntry,
+  checkStoreBytes,
+  entryBytes,
+  type KeyValueStore,
+  KvsError,
+} from '../deploy/kvs-store';
 
 /**
  * The local stand-in for the stage's KeyValueStore: `.local/kvs.json`, one JSON object
