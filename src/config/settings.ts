@@ -21,7 +21,17 @@ export interface Settings {
     cookieName: string;
     issuer: string;
     audience: string;
+    /**
+     * Idle lifetime: `/auth/refresh` renews a session whose token expired less than this long after
+     * it was issued; also the session cookie's Max-Age.
+     */
     ttlSeconds: number;
+    /**
+     * Lifetime of one session token and of the CloudFront cookies issued with it (policy
+     * `DateLessThan`). The player refreshes before it ends. In `lambda` edge mode it is also how
+     * long a revoked session can keep playing: the edge cannot see revocations, `/auth/refresh` can.
+     */
+    tokenTtlSeconds: number;
     absoluteLifetimeSeconds: number;
     clockSkewSeconds: number;
   };
@@ -97,11 +107,19 @@ export function validateSettings(s: Settings): Settings {
     fail('session.cookieName', 'must be a plain token');
   if (!s.session.issuer) fail('session.issuer', 'is required');
   if (!s.session.audience) fail('session.audience', 'is required');
-  for (const key of ['ttlSeconds', 'absoluteLifetimeSeconds', 'clockSkewSeconds'] as const) {
+  for (const key of [
+    'ttlSeconds',
+    'tokenTtlSeconds',
+    'absoluteLifetimeSeconds',
+    'clockSkewSeconds',
+  ] as const) {
     const v = s.session[key];
     if (!Number.isInteger(v) || v < 0) fail(`session.${key}`, 'must be a non-negative integer');
   }
   if (s.session.ttlSeconds < 60) fail('session.ttlSeconds', 'must be at least 60');
+  if (s.session.tokenTtlSeconds < 10) fail('session.tokenTtlSeconds', 'must be at least 10');
+  if (s.session.tokenTtlSeconds > s.session.ttlSeconds)
+    fail('session.tokenTtlSeconds', 'must be at most session.ttlSeconds');
   if (s.session.absoluteLifetimeSeconds < s.session.ttlSeconds)
     fail('session.absoluteLifetimeSeconds', 'must be at least session.ttlSeconds');
   if (s.cloudFront.hashAlgorithm !== 'SHA1' && s.cloudFront.hashAlgorithm !== 'SHA256')

@@ -33,6 +33,8 @@ export interface LocalStage {
   sessionKid: string;
   sessionPrivateKeyFile: string;
   usersFile: string;
+  /** The local KeyValueStore (`.local/kvs.json`): HMAC keys and revocations. */
+  kvsFile: string;
   /** What the `/auth/*` origin adds as `x-edge-auth-origin-secret` (in AWS: the stack's UUID); new each start. */
   originSecret: string;
   /** Every CloudFront public key of the keyring, by key pair ID: the distribution's trusted key group. */
@@ -139,6 +141,7 @@ export async function ensureLocalStage(
     sessionKid: keyring.signing.session,
     sessionPrivateKeyFile,
     usersFile,
+    kvsFile: join(stateDir, 'kvs.json'),
     originSecret: ensureOriginSecret(join(stateDir, 'origin-secret'), created),
     trustedKeys,
     created,
@@ -155,5 +158,6 @@ export function loginEnvironment(stage: LocalStage): Record<string, string> {
     EDGE_AUTH_SESSION_PRIVATE_KEY: `file:${stage.sessionPrivateKeyFile}`,
     EDGE_AUTH_USERS: `file:${stage.usersFile}`,
     EDGE_AUTH_ORIGIN_SECRET: stage.originSecret,
+    EDGE_AUTH_REVOCATIONS: `file:${stage.kvsFile}`,
   };
 }

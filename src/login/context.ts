@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { resolveSettings, type Settings } from '../config/settings';
 import { type EdgeConfig, validateEdgeConfig } from '../edge/config';
 import { importSessionPrivateKey, importSessionPublicKey, type SessionVerifyKey } from '../session/keys';
+import type { RevocationStore } from '../session/revocation';
 import { createOidcVerifier } from './oidc';
 import { awsSsmReader, loadSecret, SecretError, type SsmReader } from './secrets';
 import type { LoginContext } from './service';
@@ -71,9 +72,11 @@ export async function loadLoginContext(
   if (originSecret !== undefined && originSecret.length < 16) {
     throw new SecretError('EDGE_AUTH_ORIGIN_SECRET must be at least 16 characters');
   }
+  const revocations = await loadRevocationStore(env.EDGE_AUTH_REVOCATIONS, env.AWS_REGION);
   return {
     settings,
     users,
+    revocations,
     oidc: settings.oidc
       ? createOidcVerifier(
           settings.oidc,
@@ -89,4 +92,27 @@ export async function loadLoginContext(
     dummyHash:
       options.dummyHash ?? (await hashPassword('not a password: compared when the user does not exist')),
   };
+}
+
+/**
+ * `EDGE_AUTH_REVOCATIONS`: `kvs:<key value store ARN>` (deployed: the stage's KeyValueStore through
+ * the SDK, loaded only then) or `file:/absolute/path` (the local stage's `.local/kvs.json`).
+ * Unset: no server-side revocation.
+ */
+export async function loadRevocationStore(
+  ref: string | undefined,
+  region?: string,
+): Promise<RevocationStore | undefined> {
+  if (!ref) return undefined;
+  const { fileRevocationStore, keyValueRevocationStore } = await import('../session/revocation');
+  if (ref.startsWith('kvs:')) {
+    const { kvsKeyValueStore } = await import('../deploy/kvs');
+    try {
+      return keyValueRevocationStore(kvsKeyValueStore({ arn: ref.slice(4), region }));
+    } catch {
+      throw new SecretError('EDGE_AUTH_REVOCATIONS: "kvs:" must be followed by a key value store ARN');
+    }
+  }
+  if (ref.startsWith('file:') && ref.length > 6 && ref[5] === '/') return fileRevocationStore(ref.slice(5));
+  throw new SecretError('EDGE_AUTH_REVOCATIONS must be kvs:<ARN> or file:/absolute/path');
 }

@@ -12,6 +12,7 @@ import { readCookie } from '../edge/cookies';
 import { planCookieSets } from '../session/cookie-plan';
 import { parseGrants } from '../session/grants';
 import type { SessionSigningKey, SessionVerifyKey } from '../session/keys';
+import type { RevocationStore } from '../session/revocation';
 import { issueSessionToken, type SessionClaims, verifySessionToken } from '../session/token';
 import { mediaType, parseCredentials, parseViewerHost, safeNextPath } from './body';
 import { type AuthRequest, type AuthResponse, errorResponse, jsonResponse } from './http';
@@ -36,6 +37,11 @@ export interface LoginContext {
   /** A hash with the default parameters, checked when the user does not exist (comparable timing). */
   dummyHash: string;
   randomId?: () => string;
+  /**
+   * Server-side revocations (the stage's KeyValueStore, `.local/kvs.json` locally). Absent: signing
+   * out only clears this browser's cookies and refresh cannot refuse a copied session.
+   */
+  revocations?: RevocationStore;
 }
 
 /** The origin custom header CloudFront adds on `/auth/*` (it replaces any viewer-sent copy). */
@@ -114,14 +120,20 @@ async function issueCookies(
     {
       ...input,
       now: nowSec,
-      ttlSeconds: s.session.ttlSeconds,
+      ttlSeconds: s.session.tokenTtlSeconds,
       absoluteLifetimeSeconds: s.session.absoluteLifetimeSeconds,
       issuer: s.session.issuer,
       audience: s.session.audience,
     },
     ctx.session.signing,
   );
+  // CloudFront cookies live as long as their policy; the session cookie for the idle window, so a
+  // player that was paused can still refresh (never past the session's absolute end).
   const maxAge = claims.exp - nowSec;
+  const sessionMaxAge = Math.max(
+    0,
+    Math.min(s.session.ttlSeconds, claims.auth_time + s.session.absoluteLifetimeSeconds - nowSec),
+  );
   const plan = planCookieSets(claims.grants, {
     protectedPrefix: s.protectedPrefix,
     maxCookieSets: s.cloudFront.maxCookieSets,
@@ -141,7 +153,7 @@ async function issueCookies(
       cookies.push(renderSetCookie(name, value, cookieAttrs(ctx, set.cookiePath, maxAge)));
     }
   }
-  cookies.push(renderSetCookie(sessionCookieName(s), token, cookieAttrs(ctx, '/', maxAge)));
+  cookies.push(renderSetCookie(sessionCookieName(s), token, cookieAttrs(ctx, '/', sessionMaxAge)));
   return { cookies, claims, paths: new Set(plan.sets.map((set) => set.cookiePath)) };
 }
 
@@ -176,10 +188,13 @@ function sessionBody(claims: SessionClaims, ctx: LoginContext) {
   };
 }
 
+const REVOKED = 'This session was signed out. Sign in again.';
+
 async function readSession(
   req: AuthRequest,
   ctx: LoginContext,
   now: number,
+  options: { idleGrace?: boolean } = {},
 ): Promise<{ ok: true; claims: SessionClaims } | { ok: false; response: AuthResponse }> {
   const token = readCookie(req.cookies.join('; '), sessionCookieName(ctx.settings));
   if (!token) return { ok: false, response: errorResponse(401, 'ERR_NO_SESSION', 'Not signed in.') };
@@ -190,6 +205,8 @@ async function readSession(
     now,
     clockSkewSeconds: s.session.clockSkewSeconds,
     protectedPrefix: s.protectedPrefix,
+    // Refresh renews a token that expired within the idle window (ttlSeconds after it was issued).
+    expiredGraceSeconds: options.idleGrace ? s.session.ttlSeconds - s.session.tokenTtlSeconds : 0,
   });
   if (!outcome.ok) {
     return outcome.reason === 'expired'
@@ -201,6 +218,9 @@ async function readSession(
           ok: false,
           response: errorResponse(401, 'ERR_SESSION_INVALID', 'The session is not valid. Sign in again.'),
         };
+  }
+  if (ctx.revocations && (await ctx.revocations.isRevoked(outcome.claims, Math.floor(now / 1000)))) {
+    return { ok: false, response: errorResponse(401, 'ERR_SESSION_REVOKED', REVOKED) };
   }
   return { ok: true, claims: outcome.claims };
 }
@@ -273,8 +293,12 @@ async function refresh(
   host: string,
   now: number,
 ): Promise<AuthResponse> {
-  const session = await readSession(req, ctx, now);
-  if (!session.ok) return session.response;
+  const session = await readSession(req, ctx, now, { idleGrace: true });
+  if (!session.ok) {
+    // A refused refresh also clears the cookies, so the browser stops presenting them.
+    if (session.response.statusCode === 401) session.response.cookies.push(...clearAllCookies(req, ctx));
+    return session.response;
+  }
   const old = session.claims;
   const nowSec = Math.floor(now / 1000);
   if (nowSec >= old.auth_time + ctx.settings.session.absoluteLifetimeSeconds) {
@@ -304,7 +328,8 @@ async function refresh(
   });
 }
 
-function logout(req: AuthRequest, ctx: LoginContext): AuthResponse {
+/** Every cookie this session may have set: the CloudFront sets of its grants and the session cookie. */
+function clearAllCookies(req: AuthRequest, ctx: LoginContext): string[] {
   const token = readCookie(req.cookies.join('; '), sessionCookieName(ctx.settings));
   let grants: string[] = [];
   if (token) {
@@ -315,10 +340,29 @@ function logout(req: AuthRequest, ctx: LoginContext): AuthResponse {
       grants = [];
     }
   }
-  const cookies = [
+  return [
     ...expireCloudFrontCookies(ctx, cookiePaths(ctx, grants)),
     renderExpiredCookie(sessionCookieName(ctx.settings), cookieAttrs(ctx, '/')),
   ];
+}
+
+async function logout(req: AuthRequest, ctx: LoginContext, now: number): Promise<AuthResponse> {
+  if (ctx.revocations) {
+    // Revoke on the server first: a copy of these cookies must stop working too. Only a verified
+    // session is revoked (anyone could forge an unsigned sid), until its absolute end.
+    const session = await readSession(req, ctx, now, { idleGrace: true });
+    if (session.ok) {
+      const { sid, auth_time } = session.claims;
+      try {
+        await ctx.revocations.revokeSession(sid, auth_time + ctx.settings.session.absoluteLifetimeSeconds);
+      } catch (error) {
+        console.error(JSON.stringify({ loginError: (error as { code?: string }).code ?? 'ERR_REVOCATION' }));
+        // Cookies are kept, so the viewer can try again and the revocation is not silently lost.
+        return errorResponse(503, 'ERR_LOGOUT_UNAVAILABLE', 'Signing out failed. Try again in a moment.');
+      }
+    }
+  }
+  const cookies = clearAllCookies(req, ctx);
   if (mediaType(req.headers['content-type']) === 'application/x-www-form-urlencoded') {
     return jsonResponse(
       303,
@@ -387,5 +431,5 @@ async function dispatch(req: AuthRequest, ctx: LoginContext, now: number): Promi
     return login(req, ctx, host, now);
   }
   if (!originAllowed(req, ctx, host)) return errorResponse(403, 'ERR_ORIGIN', 'This origin is not allowed.');
-  return name === 'refresh' ? refresh(req, ctx, host, now) : logout(req, ctx);
+  return name === 'refresh' ? refresh(req, ctx, host, now) : logout(req, ctx, now);
 }

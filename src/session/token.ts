@@ -52,6 +52,8 @@ export interface VerifyOptions {
   now: number;
   clockSkewSeconds: number;
   protectedPrefix: string;
+  /** Accept a token this many seconds past its `exp` (only `/auth/refresh`: the idle window). */
+  expiredGraceSeconds?: number;
 }
 
 /** Signs a session token; `exp` is capped at the absolute session lifetime. */
@@ -129,7 +131,7 @@ export async function verifySessionToken(
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['ES256', 'EdDSA'],
-        clockTolerance: options.clockSkewSeconds,
+        clockTolerance: options.clockSkewSeconds + (options.expiredGraceSeconds ?? 0),
         currentDate: new Date(options.now),
         requiredClaims: ['exp', 'iat', 'sub', 'sid'],
       },

@@ -1,13 +1,18 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { createLocalJWKSet, exportJWK, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, exportJWK, SignJWT } from 'jose';
 import { trustedKeysFromPem, verifyRequest } from '../../src/cloudfront/verifier';
 import { resolveSettings, type Settings } from '../../src/config/settings';
 import { createEdgeRuntime, decide } from '../../src/edge/decide';
+import { readKvsFile } from '../../src/local/kvs-file';
 import { loadLoginContext } from '../../src/login/context';
 import type { AuthRequest } from '../../src/login/http';
 import { createOidcVerifier } from '../../src/login/oidc';
 import { handleAuthRequest, type LoginContext } from '../../src/login/service';
+import { fileRevocationStore } from '../../src/session/revocation';
 import { browserCookies, type LoginFixture, loginFixture, parseSetCookie } from './helpers';
 
 const HOST = 'd111111abcdef8.cloudfront.net';
@@ -38,6 +43,14 @@ function req(over: Partial<AuthRequest> & { json?: unknown } = {}): AuthRequest 
 const alice = { username: 'alice', password: 'alice-secret' };
 const body = (r: { body: string }) => JSON.parse(r.body);
 const sessionOf = (cookies: string[]) => cookies.map(parseSetCookie).find((c) => c.name === SESSION)!.value;
+
+const withSession = (cookies: string[], over: Partial<AuthRequest> = {}) =>
+  req({
+    path: '/auth/refresh',
+    cookies: [`${SESSION}=${sessionOf(cookies)}`],
+    headers: { origin: ORIGIN },
+    ...over,
+  });
 
 async function signIn(context = ctx, at = NOW) {
   const res = await handleAuthRequest(req({ json: alice }), context, at);
@@ -90,7 +103,8 @@ describe('POST /auth/login', () => {
     expect(body(res)).toEqual({
       user: 'alice',
       grants: ['/media/course-42/*', '/media/free/*'],
-      expiresAt: new Date(NOW + 3600_000).toISOString(),
+      // The token (and the CloudFront policies) last session.tokenTtlSeconds; the cookie the idle window.
+      expiresAt: new Date(NOW + 300_000).toISOString(),
       sessionEndsAt: new Date(NOW + 43200_000).toISOString(),
     });
     const parsed = res.cookies.map(parseSetCookie);
@@ -287,14 +301,6 @@ describe('POST /auth/login', () => {
 });
 
 describe('refresh, session and logout', () => {
-  const withSession = (cookies: string[], over: Partial<AuthRequest> = {}) =>
-    req({
-      path: '/auth/refresh',
-      cookies: [`${SESSION}=${sessionOf(cookies)}`],
-      headers: { origin: ORIGIN },
-      ...over,
-    });
-
   it('GET /auth/session tells who is signed in, or 401', async () => {
     const login = await signIn();
     const ok = await handleAuthRequest(
@@ -327,7 +333,8 @@ describe('refresh, session and logout', () => {
     const login = await signIn();
     const res = await handleAuthRequest(withSession(login.cookies), ctx, NOW + 1800_000);
     expect(res.statusCode).toBe(200);
-    expect(body(res).expiresAt).toBe(new Date(NOW + 1800_000 + 3600_000).toISOString());
+    // The token expired at +300 s; refresh still renews it inside the idle window (ttlSeconds).
+    expect(body(res).expiresAt).toBe(new Date(NOW + 1800_000 + 300_000).toISOString());
     expect(sessionOf(res.cookies)).not.toBe(sessionOf(login.cookies));
     for (const origin of [undefined, 'https://evil.example']) {
       const denied = await handleAuthRequest(
@@ -337,6 +344,13 @@ describe('refresh, session and logout', () => {
       );
       expect([denied.statusCode, body(denied).error.code]).toEqual([403, 'ERR_ORIGIN']);
     }
+  });
+
+  it('refresh refuses a token idle for longer than session.ttlSeconds, and clears the cookies', async () => {
+    const login = await signIn();
+    const res = await handleAuthRequest(withSession(login.cookies), ctx, NOW + 3600_000 + 31_000);
+    expect([res.statusCode, body(res).error.code]).toEqual([401, 'ERR_SESSION_EXPIRED']);
+    expect(res.cookies.map(parseSetCookie).find((c) => c.name === SESSION)?.attrs['max-age']).toBe('0');
   });
 
   it('refresh stops at the absolute session lifetime', async () => {
@@ -382,6 +396,74 @@ describe('refresh, session and logout', () => {
       NOW,
     );
     expect(noOrigin.statusCode).toBe(403);
+  });
+});
+
+describe('revocation (sign-out on the server, sessions revoke)', () => {
+  let dir: string;
+  let rctx: LoginContext;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'revoke-'));
+    rctx = { ...ctx, revocations: fileRevocationStore(join(dir, 'kvs.json')) };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('logout revokes the session until its absolute end: a copied cookie jar cannot refresh', async () => {
+    const login = await signIn(rctx);
+    const other = await signIn(rctx, NOW + 1000);
+    const out = await handleAuthRequest(
+      withSession(login.cookies, { path: '/auth/logout' }),
+      rctx,
+      NOW + 5000,
+    );
+    expect(out.statusCode).toBe(200);
+    const sid = decodeJwt(sessionOf(login.cookies)).sid as string;
+    expect(readKvsFile(join(dir, 'kvs.json'))).toEqual({ [`rs:${sid}`]: String(NOW / 1000 + 43200) });
+    const copy = await handleAuthRequest(withSession(login.cookies), rctx, NOW + 10_000);
+    expect([copy.statusCode, body(copy).error]).toEqual([
+      401,
+      { code: 'ERR_SESSION_REVOKED', message: 'This session was signed out. Sign in again.' },
+    ]);
+    const session = await handleAuthRequest(
+      withSession(login.cookies, { method: 'GET', path: '/auth/session' }),
+      rctx,
+      NOW + 10_000,
+    );
+    expect(body(session).error.code).toBe('ERR_SESSION_REVOKED');
+    // Another session of the same user is untouched.
+    const still = await handleAuthRequest(withSession(other.cookies), rctx, NOW + 10_000);
+    expect(still.statusCode).toBe(200);
+  });
+
+  it('a user revocation refuses every session signed in before it, not the ones after', async () => {
+    const before = await signIn(rctx);
+    await rctx.revocations!.revokeUser('alice', NOW / 1000 + 10, NOW / 1000 + 10 + 43200);
+    const after = await signIn(rctx, NOW + 20_000);
+    const refused = await handleAuthRequest(withSession(before.cookies), rctx, NOW + 30_000);
+    expect(body(refused).error.code).toBe('ERR_SESSION_REVOKED');
+    const ok = await handleAuthRequest(withSession(after.cookies), rctx, NOW + 30_000);
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('a forged token revokes nothing; a failing store keeps the cookies and says so (503)', async () => {
+    const forged = await handleAuthRequest(
+      req({
+        path: '/auth/logout',
+        cookies: [`${SESSION}=eyJhbGciOiJub25lIn0.eyJzaWQiOiJ2aWN0aW0ifQ.x`],
+        headers: { origin: ORIGIN },
+      }),
+      rctx,
+      NOW,
+    );
+    expect(forged.statusCode).toBe(200);
+    expect(readKvsFile(join(dir, 'kvs.json'))).toEqual({});
+    const login = await signIn(rctx);
+    const broken: LoginContext = {
+      ...rctx,
+      revocations: { ...rctx.revocations!, revokeSession: () => Promise.reject(new Error('down')) },
+    };
+    const res = await handleAuthRequest(withSession(login.cookies, { path: '/auth/logout' }), broken, NOW);
+    expect([res.statusCode, body(res).error.code, res.cookies]).toEqual([503, 'ERR_LOGOUT_UNAVAILABLE', []]);
   });
 });
 
