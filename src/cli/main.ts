@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   upload: () => import('./commands/upload').then((m) => m.command),
   smoke: () => import('./commands/smoke').then((m) => m.command),
   local: () => import('./commands/local').then((m) => m.command),
+  'sessions revoke': () => import('./commands/sessions').then((m) => m.revokeCommand),
+  'sessions prune': () => import('./commands/sessions').then((m) => m.pruneCommand),
 };
 
 export function usage(): string {
