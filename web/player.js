@@ -18,7 +18,7 @@
   signOut.hidden = true;
 
   // For people and for the browser test: the player's state and every fatal error.
-  const state = { session: undefined, errors: [], hls: undefined };
+  const state = { session: undefined, errors: [], hls: undefined, refreshes: 0 };
   window.edgeAuthPlayer = state;
   const setState = (value) => {
     document.body.dataset.player = value;
@@ -67,6 +67,7 @@
     if (code === 'ERR_SESSION_EXPIRED' || code === 'ERR_SESSION_ENDED')
       return 'Your session has expired — sign in again.';
     if (code === 'ERR_SESSION_INVALID') return 'Your sign-in is no longer valid — sign in again.';
+    if (code === 'ERR_SESSION_REVOKED') return 'This session was signed out. Sign in again.';
     return 'You are not signed in.';
   }
 
@@ -191,26 +192,37 @@
   }
 
   let refreshTimer;
+  /** POST /auth/refresh: new cookies and a new session token; false (and the reason shown) when refused. */
+  async function refreshNow() {
+    const response = await fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin' });
+    if (!response.ok) {
+      // Refused (signed out elsewhere, revoked, idle too long): stop now rather than when the
+      // buffered segments run out.
+      signedOutView(explainSession(await readJson(response)), false);
+      return false;
+    }
+    state.session = await response.json();
+    state.refreshes += 1;
+    scheduleRefresh();
+    return true;
+  }
+
   function scheduleRefresh() {
     clearTimeout(refreshTimer);
     const expires = Date.parse(state.session?.expiresAt ?? '');
     if (!Number.isFinite(expires)) return;
     const ends = Date.parse(state.session?.sessionEndsAt ?? '');
     note.textContent = `Signed in until ${new Date(expires).toLocaleTimeString()}${Number.isFinite(ends) ? `; the session renews itself until ${new Date(ends).toLocaleString()}` : ''}.`;
-    // Renew a few minutes before the cookies expire, so a long viewing is never cut off.
-    const delay = Math.max(10_000, expires - Date.now() - 5 * 60_000);
+    // Session tokens are short-lived (session.tokenTtlSeconds, minutes): renew when a third of the
+    // remaining time (at most a minute) is left, so segments never meet expired cookies.
+    const remaining = expires - Date.now();
+    const delay = Math.max(1_000, remaining - Math.min(60_000, remaining / 3));
     refreshTimer = setTimeout(async () => {
       try {
-        const response = await fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin' });
-        if (!response.ok) {
-          show(explainSession(await readJson(response)), { signIn: true });
-          return;
-        }
-        state.session = await response.json();
-        scheduleRefresh();
+        await refreshNow();
       } catch {
         // Offline for a moment: try again shortly.
-        refreshTimer = setTimeout(scheduleRefresh, 30_000);
+        refreshTimer = setTimeout(scheduleRefresh, 5_000);
       }
     }, delay);
   }
@@ -252,10 +264,21 @@
       return;
     }
     if (!response.ok) {
-      signedOutView(explainSession(await readJson(response)), false);
-      return;
+      const reason = await readJson(response);
+      if (reason?.error?.code !== 'ERR_SESSION_EXPIRED') {
+        signedOutView(explainSession(reason), false);
+        return;
+      }
+      // A token that expired while the page was closed is renewed inside the idle window.
+      try {
+        if (!(await refreshNow())) return;
+      } catch {
+        signedOutView(explainSession(reason), false);
+        return;
+      }
+    } else {
+      state.session = await response.json();
     }
-    state.session = await response.json();
     who.textContent = `Signed in as ${state.session.user}`;
     signOut.hidden = false;
     scheduleRefresh();

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { parse as parseCookieHeader } from 'cookie';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { resolveSettings, type Settings } from '../config/settings';
+import { pruneRevocations } from '../session/revocation';
 import { applyViewerRequestResult, toViewerRequestEvent } from './cloudfront-event';
 import {
   type CloudFrontFunction,
@@ -17,6 +18,7 @@ import {
   toFunctionEvent,
 } from './cloudfront-function';
 import { fromHttpApiResult, toHttpApiEvent } from './http-api-event';
+import { fileKeyValueStore } from './kvs-file';
 import { keyFromUri, LocalBucket, type OriginResponse, s3AccessDenied } from './origin';
 import { behaviorsFromSettings, selectBehavior } from './path-pattern';
 import { ensureLocalStage, type LocalStage, loginEnvironment } from './setup';
@@ -56,6 +58,8 @@ export interface LocalEdgeOptions {
   log?: (line: string) => void;
   /** Test seams: stand-ins for the viewer-request function and the login function. */
   handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler; viewerHost?: CloudFrontFunction };
+  /** Test seam: the local stage's settings for the login function (default resolveSettings('local')). */
+  settings?: Settings;
   /** Test seam: the CloudFront verifier (default src/cloudfront/verifier). */
   verify?: (input: VerifyInput) => VerifyResult;
 }
@@ -197,11 +201,26 @@ async function loadEdgeHandler(stage: LocalStage): Promise<LambdaHandler> {
 }
 
 /** Loads the login function with its local-stage environment (read at cold start). */
-async function loadLoginHandler(stage: LocalStage): Promise<LambdaHandler> {
+async function loadLoginHandler(stage: LocalStage, settings?: Settings): Promise<LambdaHandler> {
   Object.assign(process.env, loginEnvironment(stage));
-  const mod = (await import('../../functions/login')) as { handler?: LambdaHandler };
+  const mod = (await import('../../functions/login')) as {
+    handler?: LambdaHandler;
+    createLoginHandler?: (env: Record<string, string>, options: { settings: Settings }) => LambdaHandler;
+  };
+  if (settings && mod.createLoginHandler)
+    return mod.createLoginHandler(loginEnvironment(stage), { settings });
   if (typeof mod.handler !== 'function') throw new LocalEdgeError('functions/login.ts exports no handler');
   return mod.handler;
+}
+
+/** Revocation entries past their end leave `.local/kvs.json` at start and every hour after. */
+async function pruneLocalRevocations(file: string, log: (line: string) => void): Promise<void> {
+  try {
+    const { removed } = await pruneRevocations(fileKeyValueStore(file), Math.floor(Date.now() / 1000));
+    if (removed > 0) log(`pruned ${removed} expired revocation entries from ${file}`);
+  } catch (error) {
+    log(`could not prune ${file}: ${(error as Error).message}`);
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -225,12 +244,15 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const root = resolve(options.root ?? process.cwd());
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(line));
-  const settings = resolveSettings('local');
+  const settings = options.settings ?? resolveSettings('local');
   const behaviors = behaviorsFromSettings(settings);
   const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
   const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
-  const login = options.handlers?.login ?? (await loadLoginHandler(stage));
+  const login = options.handlers?.login ?? (await loadLoginHandler(stage, options.settings));
+  await pruneLocalRevocations(stage.kvsFile, log);
+  const pruneTimer = setInterval(() => void pruneLocalRevocations(stage.kvsFile, log), 3600_000);
+  pruneTimer.unref();
   // The CloudFront Function serverless.yml deploys on /auth/* (viewer request), from the same file.
   const viewerHostFunction =
     options.handlers?.viewerHost ??
@@ -569,6 +591,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     stage,
     settings,
     close: async () => {
+      clearInterval(pruneTimer);
       await Promise.all([closeServer(server), closeServer(bucketServer)]);
     },
   };
