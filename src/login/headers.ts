@@ -5,7 +5,7 @@
  */
 
 /** The origin custom header CloudFront adds on `/auth/*` (it replaces any viewer-sent copy). */
-export const ORIGIN_SECRET_HEADER = 'x-edge-auth-origin-secret';
+export const ORIGIN_SECRET_HEADER = 'x-auth-origin-secret';
 
 /** The header a CloudFront Function on `/auth/*` fills with the viewer's Host (the origin sees its own). */
-export const VIEWER_HOST_HEADER = 'x-edge-auth-viewer-host';
+export const VIEWER_HOST_HEADER = 'x-auth-viewer-host';

@@ -27,10 +27,10 @@ export interface LoginContext {
   oidc?: OidcVerifier;
   cloudFront: { keyPairId: string; privateKey: string | KeyObject };
   session: { signing: SessionSigningKey; verify: ReadonlyMap<string, SessionVerifyKey> };
-  /** The viewer host (alias) when fixed by configuration; else taken from `x-edge-auth-viewer-host`. */
+  /** The viewer host (alias) when fixed by configuration; else taken from `x-auth-viewer-host`. */
   publicHost?: string;
   /**
-   * The value CloudFront's `/auth/*` origin adds as `x-edge-auth-origin-secret`. When set, a request
+   * The value CloudFront's `/auth/*` origin adds as `x-auth-origin-secret`. When set, a request
    * without it came straight to the public function URL, around CloudFront, and is refused.
    */
   originSecret?: string;
