@@ -103,6 +103,8 @@ export function stackValues(stage: string, root: string): StackValues {
     // The same value CloudFront adds as an origin header on /auth/* (serverless.yml): the stack's
     // UUID, unknown outside the account, so calls straight to the public function URL are refused.
     EDGE_AUTH_ORIGIN_SECRET: ORIGIN_SECRET_VALUE,
+    // The stage's KeyValueStore: revocations the login function writes (sign-out) and reads (refresh).
+    EDGE_AUTH_KVS_ARN: { 'Fn::GetAtt': ['SessionKeyValueStore', 'Arn'] },
   };
   if (settings.aliasDomain) loginEnvironment.EDGE_AUTH_PUBLIC_HOST = settings.aliasDomain;
   const signInUrl = settings.aliasDomain

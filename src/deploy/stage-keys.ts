@@ -2,6 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  generateHmacSecret,
+  HMAC_KEYRING_FILE,
+  type HmacKeyring,
+  hmacKeyEntries,
+  loadHmacKeyring,
+  saveHmacKeyring,
+  staleHmacKeyNames,
+} from '../keys/hmac-keyring';
+import {
   type Keyring,
   type KeyringEntry,
   KeyringError,
@@ -13,6 +22,7 @@ import {
   ssmNames,
 } from '../keys/keyring';
 import { type KeyType, writeKeyPair } from '../keys/pem';
+import type { KeyValueStore } from './kvs-store';
 
 /**
  * A stage's key lifecycle: `init` makes the first CloudFront and session key pairs, `rotate`
@@ -34,6 +44,8 @@ export interface StageKeyOptions {
 export interface KeyChange {
   dir: string;
   keyring: Keyring;
+  /** The HMAC session keyring of the `function` edge mode, after the change. */
+  hmac?: HmacKeyring;
   /** Files written or removed, relative to the keyring folder. */
   written: string[];
   removed: string[];
@@ -83,10 +95,15 @@ export function initStageKeys(options: StageKeyOptions): KeyChange {
   };
   if (options.stage === 'local') keyring.localKeyPairIds = { [cfId]: localKeyPairId() };
   saveKeyring(dir, keyring);
+  const hmacId = newKeyId(options.now, options.suffix);
+  const hmac: HmacKeyring = { active: hmacId, keys: { [hmacId]: generateHmacSecret() } };
+  saveHmacKeyring(dir, hmac);
   return {
     dir,
     keyring,
+    hmac,
     written: [
+      HMAC_KEYRING_FILE,
       'keyring.json',
       cf.publicKeyFile,
       privateKeyFile('cloudfront', cfId),
@@ -113,6 +130,7 @@ export function rotateStageKeys(options: StageKeyOptions & { step: RotateStep })
   const written: string[] = [];
   const removed: string[] = [];
   const inRotation = keyring.cloudFront.length > 1 || keyring.session.length > 1;
+  let hmac = loadHmacKeyring(dir);
   if (options.step === 'add') {
     if (inRotation) {
       throw new KeyringError(
@@ -131,11 +149,24 @@ export function rotateStageKeys(options: StageKeyOptions & { step: RotateStep })
       publicKeyFile('session', sessionId),
       privateKeyFile('session', sessionId),
     );
+    // The new HMAC key joins the keyring (and, after `keys push`, the KeyValueStore) while the old
+    // one still signs: the edge accepts both before the login function uses the new one.
+    const hmacId = newKeyId(options.now, options.suffix);
+    hmac = hmac
+      ? { active: hmac.active, keys: { ...hmac.keys, [hmacId]: generateHmacSecret() } }
+      : { active: hmacId, keys: { [hmacId]: generateHmacSecret() } };
+    saveHmacKeyring(dir, hmac);
+    written.push(HMAC_KEYRING_FILE);
   } else if (options.step === 'activate') {
     if (!inRotation)
       throw new KeyringError(`stage "${options.stage}" has no new key to activate: run the add step first`);
     // The newest key of each kind signs; keys are appended, so that is the last one.
     keyring.signing = { cloudFront: keyring.cloudFront.at(-1)!.id, session: keyring.session.at(-1)!.id };
+    if (hmac) {
+      hmac = { ...hmac, active: Object.keys(hmac.keys).at(-1)! };
+      saveHmacKeyring(dir, hmac);
+      written.push(HMAC_KEYRING_FILE);
+    }
   } else {
     const oldCf = keyring.cloudFront.filter((e) => e.id !== keyring.signing.cloudFront);
     const oldSession = keyring.session.filter((e) => e.id !== keyring.signing.session);
@@ -159,10 +190,15 @@ export function rotateStageKeys(options: StageKeyOptions & { step: RotateStep })
     }
     keyring.cloudFront = keyring.cloudFront.filter((e) => e.id === keyring.signing.cloudFront);
     keyring.session = keyring.session.filter((e) => e.id === keyring.signing.session);
+    if (hmac) {
+      hmac = { active: hmac.active, keys: { [hmac.active]: hmac.keys[hmac.active]! } };
+      saveHmacKeyring(dir, hmac);
+      written.push(HMAC_KEYRING_FILE);
+    }
   }
   saveKeyring(dir, keyring);
   written.push('keyring.json');
-  return { dir, keyring, written, removed };
+  return { dir, keyring, hmac, written, removed };
 }
 
 export interface PrivateKeyParameter {
@@ -208,7 +244,46 @@ export interface ParameterStore {
 
 export interface PushResult {
   name: string;
-  outcome: 'stored' | 'exists' | 'missing-local';
+  outcome: 'stored' | 'exists' | 'missing-local' | 'deleted';
+}
+
+/**
+ * Copies the HMAC keyring to the edge's KeyValueStore and the login function's SSM parameter, in
+ * the order that fails no request: new `key:<kid>` entries first (the edge must know a key before
+ * anything signs with it), then the SSM keyring (which may switch `active`), then the deletion of
+ * retired `key:<kid>` entries (the login function no longer signs with them).
+ */
+export async function pushHmacKeys(options: {
+  stage: string;
+  root: string;
+  kvs?: KeyValueStore;
+  store?: ParameterStore;
+}): Promise<PushResult[]> {
+  const dir = keyringDir(options.stage, options.root);
+  const ring = loadHmacKeyring(dir);
+  if (!ring) return [{ name: join(dir, HMAC_KEYRING_FILE), outcome: 'missing-local' }];
+  const results: PushResult[] = [];
+  const entries = hmacKeyEntries(ring);
+  if (options.kvs) {
+    await options.kvs.update({ puts: entries });
+    for (const e of entries) results.push({ name: `kvs ${e.key}`, outcome: 'stored' });
+  }
+  if (options.store) {
+    const name = ssmNames.sessionHmac(options.stage);
+    const outcome = await options.store.putParameter({
+      name,
+      value: JSON.stringify(ring),
+      description: `edge-auth ${options.stage} HMAC session keys (active ${ring.active})`,
+      overwrite: true,
+    });
+    results.push({ name, outcome });
+  }
+  if (options.kvs) {
+    const stale = staleHmacKeyNames(ring, await options.kvs.list());
+    if (stale.length > 0) await options.kvs.update({ deletes: stale });
+    for (const key of stale) results.push({ name: `kvs ${key}`, outcome: 'deleted' });
+  }
+  return results;
 }
 
 /**

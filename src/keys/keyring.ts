@@ -53,6 +53,8 @@ export const ssmNames = {
   cloudFront: (stage: string, id: string) => `/edge-auth/${stage}/cloudfront/${id}`,
   session: (stage: string, kid: string) => `/edge-auth/${stage}/session/${kid}`,
   users: (stage: string) => `/edge-auth/${stage}/users`,
+  /** The HMAC keyring of the `function` edge mode (a JSON SecureString). */
+  sessionHmac: (stage: string) => `/edge-auth/${stage}/session-hmac-keys`,
 };
 
 export function privateKeyFile(kind: 'cloudfront' | 'session', id: string): string {

@@ -20,7 +20,7 @@ export function readKvsFile(file: string): Record<string, string> {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    throw new KvsError('ERR_KVS', `${file} is not valid JSON: delete it to start with an empty store`);
+    throw new KvsError('ERR_KVS', `${file} is not JSON: delete it to start with an empty store`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new KvsError('ERR_KVS', `${file} must hold one JSON object of string values`);
@@ -50,18 +50,39 @@ export function writeKvsFile(file: string, entries: Record<string, string>): voi
   renameSync(temp, file);
 }
 
-/** A reader that parses the file again only when its mtime (or size) changed. */
+/** Sets (or, with `undefined`, removes) entries, atomically. */
+export function updateKvsFile(file: string, changes: Record<string, string | undefined>): void {
+  const entries = readKvsFile(file);
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) delete entries[key];
+    else entries[key] = value;
+  }
+  writeKvsFile(file, entries);
+}
+
+/** A reader that parses the file again only when it changed (mtime, size or inode: a rename). */
 export function cachedKvsReader(file: string): () => Record<string, string> {
   let stamp = '';
   let entries: Record<string, string> = {};
   return () => {
     const now = existsSync(file) ? statSync(file) : undefined;
-    const next = now ? `${now.mtimeMs}:${now.size}` : 'missing';
+    const next = now ? `${now.mtimeMs}:${now.size}:${now.ino}` : 'missing';
     if (next !== stamp) {
       entries = now ? readKvsFile(file) : {};
       stamp = next;
     }
     return entries;
+  };
+}
+
+/** `get` on the cached reader (what the local edge's KeyValueStore emulation needs). */
+export function createKvsFileReader(file: string): { get(key: string): string | undefined } {
+  const read = cachedKvsReader(file);
+  return {
+    get(key) {
+      const entries = read();
+      return Object.hasOwn(entries, key) ? entries[key] : undefined;
+    },
   };
 }
 

@@ -158,6 +158,6 @@ export function loginEnvironment(stage: LocalStage): Record<string, string> {
     EDGE_AUTH_SESSION_PRIVATE_KEY: `file:${stage.sessionPrivateKeyFile}`,
     EDGE_AUTH_USERS: `file:${stage.usersFile}`,
     EDGE_AUTH_ORIGIN_SECRET: stage.originSecret,
-    EDGE_AUTH_REVOCATIONS: `file:${stage.kvsFile}`,
+    EDGE_AUTH_KVS_FILE: stage.kvsFile,
   };
 }

@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 import { resolveSettings, type Settings } from '../config/settings';
 import { type EdgeConfig, validateEdgeConfig } from '../edge/config';
 import { importSessionPrivateKey, importSessionPublicKey, type SessionVerifyKey } from '../session/keys';
@@ -72,7 +73,7 @@ export async function loadLoginContext(
   if (originSecret !== undefined && originSecret.length < 16) {
     throw new SecretError('EDGE_AUTH_ORIGIN_SECRET must be at least 16 characters');
   }
-  const revocations = await loadRevocationStore(env.EDGE_AUTH_REVOCATIONS, env.AWS_REGION);
+  const revocations = await loadRevocationStore(env);
   return {
     settings,
     users,
@@ -95,24 +96,25 @@ export async function loadLoginContext(
 }
 
 /**
- * `EDGE_AUTH_REVOCATIONS`: `kvs:<key value store ARN>` (deployed: the stage's KeyValueStore through
- * the SDK, loaded only then) or `file:/absolute/path` (the local stage's `.local/kvs.json`).
- * Unset: no server-side revocation.
+ * Where revocations live: `EDGE_AUTH_KVS_ARN` (deployed: the stage's KeyValueStore through the
+ * SDK, loaded only then) or `EDGE_AUTH_KVS_FILE` (the local stage's `.local/kvs.json`, an absolute
+ * path). Neither: no server-side revocation.
  */
 export async function loadRevocationStore(
-  ref: string | undefined,
-  region?: string,
+  env: Record<string, string | undefined>,
 ): Promise<RevocationStore | undefined> {
-  if (!ref) return undefined;
+  const arn = env.EDGE_AUTH_KVS_ARN;
+  const file = env.EDGE_AUTH_KVS_FILE;
+  if (!arn && !file) return undefined;
   const { fileRevocationStore, keyValueRevocationStore } = await import('../session/revocation');
-  if (ref.startsWith('kvs:')) {
+  if (arn) {
     const { kvsKeyValueStore } = await import('../deploy/kvs');
     try {
-      return keyValueRevocationStore(kvsKeyValueStore({ arn: ref.slice(4), region }));
+      return keyValueRevocationStore(kvsKeyValueStore({ arn, region: env.AWS_REGION }));
     } catch {
-      throw new SecretError('EDGE_AUTH_REVOCATIONS: "kvs:" must be followed by a key value store ARN');
+      throw new SecretError('EDGE_AUTH_KVS_ARN must be a CloudFront key value store ARN');
     }
   }
-  if (ref.startsWith('file:') && ref.length > 6 && ref[5] === '/') return fileRevocationStore(ref.slice(5));
-  throw new SecretError('EDGE_AUTH_REVOCATIONS must be kvs:<ARN> or file:/absolute/path');
+  if (!isAbsolute(file!)) throw new SecretError('EDGE_AUTH_KVS_FILE must be an absolute path');
+  return fileRevocationStore(file!);
 }

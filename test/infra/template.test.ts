@@ -12,6 +12,7 @@ import {
   type Template,
 } from '../../src/deploy/template-rules';
 import { loadEvent } from '../session/fixtures';
+import { expectKvsStack, KVS_BREAKS } from './kvs-breaks';
 import { type PackagedStack, packageStack } from './package-stack';
 import { loadSpec } from './spec';
 import { readZip } from './zip';
@@ -60,6 +61,10 @@ const rulesOf = (t: Template) => [...checkAgainstSpec(t, spec), ...checkStructur
 describe('packaged stack', () => {
   it('every resource, property, Ref and GetAtt is in the CloudFormation specification', () => {
     expect(checkAgainstSpec(stack.template, spec)).toEqual([]);
+  });
+
+  it('has the KeyValueStore, its hourly cleanup and IAM scoped to it (revocations)', () => {
+    expectKvsStack(stack.template);
   });
 
   it('keeps every structural rule (key group, OAI, cookies out of the cache key, edge limits, …)', () => {
@@ -473,6 +478,7 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
       delete t.Outputs!.SignInUrl;
     },
   ],
+  ...KVS_BREAKS,
 ];
 
 describe('a template that breaks a rule fails with the rule named', () => {

@@ -7,7 +7,7 @@ import { keyValueRevocationStore, pruneRevocations } from '../../session/revocat
 import { type CliIo, type Command, parseOptions, UsageError } from '../io';
 
 /** The stack output that names the stage's KeyValueStore (serverless.yml). */
-export const KVS_ARN_OUTPUT = 'EdgeKeyValueStoreArn';
+export const KVS_ARN_OUTPUT = 'SessionKeyValueStoreArn';
 
 const STORE_OPTIONS = {
   stage: { type: 'string' },
@@ -63,7 +63,7 @@ export const revokeCommand: Command = {
     'In `function` edge mode the edge refuses them within seconds; in `lambda` mode /auth/refresh',
     'refuses them, so they stop within session.tokenTtlSeconds. Entries expire with the longest',
     'session they can match (session.absoluteLifetimeSeconds) and are removed by the cleanup.',
-    'The store comes from the stack output EdgeKeyValueStoreArn unless --kvs-arn is given.',
+    'The store comes from the stack output SessionKeyValueStoreArn unless --kvs-arn is given.',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseOptions(args, {

@@ -1,8 +1,17 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { stackOutput } from '../../deploy/aws';
 import { ssmParameterStore } from '../../deploy/ssm';
-import { initStageKeys, type KeyChange, pushStageKeys, rotateStageKeys } from '../../deploy/stage-keys';
+import {
+  initStageKeys,
+  type KeyChange,
+  pushHmacKeys,
+  pushStageKeys,
+  rotateStageKeys,
+} from '../../deploy/stage-keys';
 import type { KeyType } from '../../keys/pem';
+import { fileKeyValueStore } from '../../local/kvs-file';
 import { type Command, parseOptions, UsageError } from '../io';
+import { KVS_ARN_OUTPUT } from './sessions';
 
 function stageOf(values: { stage?: string }): string {
   if (!values.stage) throw new UsageError('--stage is required');
@@ -27,6 +36,11 @@ function describe(change: KeyChange, cwd: string): string[] {
     ...change.removed.map((f) => `  removed ${where}/${f}`),
     `  signing: cloudfront ${change.keyring.signing.cloudFront}, session ${change.keyring.signing.session}`,
     `  trusted: cloudfront ${change.keyring.cloudFront.map((e) => e.id).join(', ')}; session ${change.keyring.session.map((e) => e.id).join(', ')}`,
+    ...(change.hmac
+      ? [
+          `  hmac (function edge mode): signing ${change.hmac.active}; trusted ${Object.keys(change.hmac.keys).join(', ')}`,
+        ]
+      : []),
   ];
 }
 
@@ -58,6 +72,12 @@ export const pushCommand: Command = {
     'already exists is kept unless --overwrite. --users FILE stores FILE as /edge-auth/STAGE/users',
     '(always replaced). --remove-local deletes the local private key files after a successful push.',
     'Uses the standard AWS credentials chain; region defaults to us-east-1.',
+    '',
+    'HMAC session keys (function edge mode, keys/STAGE/session-hmac.json): each key goes to the',
+    "stage's KeyValueStore as key:<kid> first, then the keyring to the SecureString",
+    '/edge-auth/STAGE/session-hmac-keys (always replaced), then retired key:<kid> entries are deleted.',
+    'The store is the stack output SessionKeyValueStoreArn (or --kvs-arn); before the first deploy there',
+    'is none yet: push again after it. For the local stage, the keys go to .local/kvs.json only.',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseOptions(args, {
@@ -67,10 +87,31 @@ export const pushCommand: Command = {
       'remove-local': { type: 'boolean' },
       region: { type: 'string' },
       endpoint: { type: 'string' },
+      'kvs-arn': { type: 'string' },
+      'kvs-endpoint': { type: 'string' },
     });
     const stage = stageOf(values);
-    if (stage === 'local')
-      throw new UsageError('the local stage keeps its private keys in .local/keys/: nothing to push');
+    const words = {
+      stored: 'stored ',
+      exists: 'exists ',
+      'missing-local': 'no file',
+      deleted: 'deleted',
+    } as const;
+    if (stage === 'local') {
+      // The local stage keeps its private keys in .local/keys/; only the edge's KeyValueStore stand-in needs a copy.
+      const hmac = await pushHmacKeys({
+        stage,
+        root: io.cwd,
+        kvs: fileKeyValueStore(join(io.cwd, '.local', 'kvs.json')),
+      });
+      io.out(
+        [
+          `keys push: stage local (.local/kvs.json)`,
+          ...hmac.map((r) => `  ${words[r.outcome]} ${r.name}`),
+        ].join('\n'),
+      );
+      return 0;
+    }
     const results = await pushStageKeys({
       stage,
       root: io.cwd,
@@ -79,10 +120,27 @@ export const pushCommand: Command = {
       usersFile: values.users,
       removeLocal: values['remove-local'] ?? false,
     });
-    const words = { stored: 'stored ', exists: 'exists ', 'missing-local': 'no file' } as const;
+    const kvsArn =
+      values['kvs-arn'] ??
+      (await stackOutput(stage, KVS_ARN_OUTPUT, { region: values.region }).catch(() => undefined));
+    const { kvsKeyValueStore } = await import('../../deploy/kvs');
+    results.push(
+      ...(await pushHmacKeys({
+        stage,
+        root: io.cwd,
+        store: ssmParameterStore({ region: values.region, endpoint: values.endpoint }),
+        kvs: kvsArn
+          ? kvsKeyValueStore({ arn: kvsArn, region: values.region, endpoint: values['kvs-endpoint'] })
+          : undefined,
+      })),
+    );
     io.out(
       [`keys push: stage ${stage}`, ...results.map((r) => `  ${words[r.outcome]} ${r.name}`)].join('\n'),
     );
+    if (!kvsArn)
+      io.out(
+        `  (no KeyValueStore yet: after \`npx serverless deploy --stage ${stage}\`, run keys push again to copy the HMAC keys to it)`,
+      );
     if (results.some((r) => r.outcome === 'exists'))
       io.out('  (existing parameters were kept; pass --overwrite to replace them)');
     return 0;

@@ -12,12 +12,15 @@ import {
 
 const DESIGN = 'edge-auth design: least privilege for the login function';
 
-/** The login function: the Lambda function with environment variables (the edge function has none). */
+/**
+ * The login function: the Lambda function whose environment names the CloudFront key pair (the edge
+ * function has no environment; the session cleanup function has one without a key pair).
+ */
 function loginOf(template: Template): [string, Obj] | undefined {
-  const found = Object.entries(template.Resources).find(
-    ([, r]) =>
-      r.Type === 'AWS::Lambda::Function' && isObj((r.Properties?.Environment as Obj | undefined)?.Variables),
-  );
+  const found = Object.entries(template.Resources).find(([, r]) => {
+    const vars = (r.Properties?.Environment as Obj | undefined)?.Variables;
+    return r.Type === 'AWS::Lambda::Function' && isObj(vars) && 'EDGE_AUTH_CLOUDFRONT_KEY_PAIR_ID' in vars;
+  });
   return found ? [found[0], found[1].Properties ?? {}] : undefined;
 }
 
