@@ -237,6 +237,8 @@ describe('stack values', () => {
       EDGE_AUTH_USERS: 'ssm:/edge-auth/prod/users',
       // The UUID part of arn:…:stack/<name>/<uuid>, the value the /auth/* origin header carries.
       EDGE_AUTH_ORIGIN_SECRET: { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+      // Revocations (sign-out writes, refresh reads) in the stage's KeyValueStore.
+      EDGE_AUTH_KVS_ARN: { 'Fn::GetAtt': ['SessionKeyValueStore', 'Arn'] },
     });
     expect(v.loginParameterArns).toEqual([
       {
