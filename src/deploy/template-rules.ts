@@ -6,6 +6,7 @@
  */
 
 import { AUTH_RULES } from './rules/auth';
+import { AWS_TEMPLATE_RULES } from './rules/aws';
 import { BUCKET_RULES } from './rules/bucket';
 import { DISTRIBUTION_RULES } from './rules/distribution';
 import { KVS_RULES } from './rules/kvs';
@@ -232,6 +233,7 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   ...AUTH_RULES,
   ...LOGIN_RULES,
   ...KVS_RULES,
+  ...AWS_TEMPLATE_RULES,
 ];
 
 /** Runs every structural rule; each violation carries the rule's name and source. */
