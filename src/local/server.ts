@@ -64,6 +64,11 @@ export interface LocalEdgeOptions {
   handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler; viewerHost?: CloudFrontFunction };
   /** Test seam: the CloudFront verifier (default src/cloudfront/verifier). */
   verify?: (input: VerifyInput) => VerifyResult;
+  /**
+   * The stage's settings (default: `resolveSettings('local')` from config/settings.json). Tests pass
+   * a variant, e.g. `cloudFront.bindIp: true`; the login function gets the same settings.
+   */
+  settings?: Settings;
 }
 
 export interface LocalEdge {
@@ -217,12 +222,17 @@ async function loadEdgeHandler(stage: LocalStage): Promise<LambdaHandler> {
   return mod.handler;
 }
 
-/** Loads the login function with its local-stage environment (read at cold start). */
-async function loadLoginHandler(stage: LocalStage): Promise<LambdaHandler> {
-  Object.assign(process.env, loginEnvironment(stage));
-  const mod = (await import('../../functions/login')) as { handler?: LambdaHandler };
-  if (typeof mod.handler !== 'function') throw new LocalEdgeError('functions/login.ts exports no handler');
-  return mod.handler;
+/**
+ * The login function as functions/login.ts deploys it (`createLoginHandler`, which its `handler`
+ * export is), with the local stage's environment and settings.
+ */
+async function loadLoginHandler(stage: LocalStage, settings: Settings): Promise<LambdaHandler> {
+  const mod = (await import('../../functions/login')) as {
+    createLoginHandler?: (env: Record<string, string>, options: { settings: Settings }) => LambdaHandler;
+  };
+  if (typeof mod.createLoginHandler !== 'function')
+    throw new LocalEdgeError('functions/login.ts exports no createLoginHandler');
+  return mod.createLoginHandler(loginEnvironment(stage), { settings });
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -246,12 +256,12 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const root = resolve(options.root ?? process.cwd());
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(line));
-  const settings = resolveSettings('local');
+  const settings = options.settings ?? resolveSettings('local');
   const behaviors = behaviorsFromSettings(settings);
   const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
   const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
-  const login = options.handlers?.login ?? (await loadLoginHandler(stage));
+  const login = options.handlers?.login ?? (await loadLoginHandler(stage, settings));
   // The CloudFront Function serverless.yml deploys on /auth/* (viewer request), from the same file.
   const viewerHostFunction =
     options.handlers?.viewerHost ??
