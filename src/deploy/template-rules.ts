@@ -5,6 +5,8 @@
  * fails with a message that says which promise it broke.
  */
 
+import { originSecretRule } from './rules/origin-secret';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
 
@@ -302,6 +304,7 @@ export const STRUCTURE_RULES: TemplateRule[] = [
     source: 'edge-auth design (being split into named rules)',
     check: (template, options) => checkLegacyStructure(template, options),
   },
+  originSecretRule,
 ];
 
 export function checkStructure(template: Template, options: RuleOptions): Violation[] {
@@ -490,21 +493,7 @@ function checkLegacyStructure(template: Template, options: RuleOptions): Violati
         where(options.authPathPattern),
         `${options.authPathPattern} must target the login function URL as a custom origin`,
       );
-    const secretHeader = (
-      (Array.isArray(origin?.OriginCustomHeaders) ? origin!.OriginCustomHeaders : []) as Obj[]
-    ).find((h) => String(h.HeaderName).toLowerCase() === 'x-edge-auth-origin-secret');
-    const loginEnv = ((R.LoginLambdaFunction?.Properties?.Environment as Obj | undefined)?.Variables ??
-      {}) as Obj;
-    if (
-      !secretHeader ||
-      loginEnv.EDGE_AUTH_ORIGIN_SECRET === undefined ||
-      JSON.stringify(secretHeader.HeaderValue) !== JSON.stringify(loginEnv.EDGE_AUTH_ORIGIN_SECRET)
-    )
-      fail(
-        'auth/origin-secret',
-        where(options.authPathPattern),
-        `the ${options.authPathPattern} origin must add x-edge-auth-origin-secret with the login function's EDGE_AUTH_ORIGIN_SECRET (the function URL is public)`,
-      );
+    // The origin secret header: rule auth/origin-secret (src/deploy/rules/origin-secret.ts).
     if (auth.CachePolicyId !== MANAGED.cachingDisabled)
       fail(
         'auth/caching-disabled',

@@ -29,25 +29,31 @@ export interface LoginContext {
   /** The viewer host (alias) when fixed by configuration; else taken from `x-edge-auth-viewer-host`. */
   publicHost?: string;
   /**
-   * The value CloudFront's `/auth/*` origin adds as `x-edge-auth-origin-secret`. When set, a request
-   * without it came straight to the public function URL, around CloudFront, and is refused.
+   * The values CloudFront's `/auth/*` origin may add as `x-auth-origin-secret`: the current one and,
+   * during a rotation, the previous one (edge locations switch over while the distribution deploys).
+   * When set, a request without one of them came straight to the public function URL, around
+   * CloudFront, and is refused.
    */
-  originSecret?: string;
+  originSecrets?: readonly string[];
   /** A hash with the default parameters, checked when the user does not exist (comparable timing). */
   dummyHash: string;
   randomId?: () => string;
 }
 
 /** The origin custom header CloudFront adds on `/auth/*` (it replaces any viewer-sent copy). */
-export const ORIGIN_SECRET_HEADER = 'x-edge-auth-origin-secret';
+export const ORIGIN_SECRET_HEADER = 'x-auth-origin-secret';
 
-function sameSecret(given: string | undefined, expected: string): boolean {
+/** True when `given` is one of `accepted`; every candidate is compared, so timing says nothing about which. */
+export function isAcceptedSecret(given: string | undefined, accepted: readonly string[]): boolean {
   // Digests first: timingSafeEqual needs equal lengths, and the length must not leak either.
   const a = createHash('sha256')
     .update(given ?? '')
     .digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  let ok = false;
+  for (const expected of accepted) {
+    if (timingSafeEqual(a, createHash('sha256').update(expected).digest())) ok = true;
+  }
+  return given !== undefined && ok;
 }
 
 /** The header a CloudFront Function on `/auth/*` fills with the viewer's Host (the origin sees its own). */
@@ -339,7 +345,10 @@ export async function handleAuthRequest(
   ctx: LoginContext,
   now: number,
 ): Promise<AuthResponse> {
-  if (ctx.originSecret !== undefined && !sameSecret(req.headers[ORIGIN_SECRET_HEADER], ctx.originSecret)) {
+  if (
+    ctx.originSecrets !== undefined &&
+    !isAcceptedSecret(req.headers[ORIGIN_SECRET_HEADER], ctx.originSecrets)
+  ) {
     return errorResponse(403, 'ERR_DIRECT_ACCESS', 'Sign in through the site, not the function URL.');
   }
   const response = await dispatch(req, ctx, now);

@@ -378,10 +378,28 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
   ],
   [
     'auth/origin-secret',
-    'header and function disagree on the secret',
+    'a constant instead of the SSM parameter',
     (t) => {
       const origin = dist(t).Origins.find((o: Obj) => o.Id === auth(t).TargetOriginId);
       origin.OriginCustomHeaders[0].HeaderValue = 'a-constant-anyone-could-guess';
+    },
+  ],
+  [
+    'auth/origin-secret',
+    "the stack's UUID, readable by whoever can describe the stack",
+    (t) => {
+      const origin = dist(t).Origins.find((o: Obj) => o.Id === auth(t).TargetOriginId);
+      const uuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+      origin.OriginCustomHeaders[0].HeaderValue = uuid;
+      (t.Resources.LoginLambdaFunction!.Properties as Obj).Environment.Variables.EDGE_AUTH_ORIGIN_SECRET = uuid;
+    },
+  ],
+  [
+    'auth/origin-secret',
+    'header and function read different parameters',
+    (t) => {
+      (t.Resources.LoginLambdaFunction!.Properties as Obj).Environment.Variables.EDGE_AUTH_ORIGIN_SECRET =
+        'ssm:/edge-auth/prod/origin-secret/20200101-dead';
     },
   ],
   [
