@@ -9,13 +9,14 @@ import {
   readPublicKeyPem,
   ssmNames,
 } from '../keys/keyring';
+import { type OriginAccessValues, originAccessValues } from './origin-access';
 import { loadOriginSecretIds, originSecretStackValues } from './origin-secret';
 
 /**
  * The stage-dependent parts of serverless.yml, computed from config/settings.json and the stage's
  * keyring. serverless.yml reads them as `${self:custom.stack.<name>}` through scripts/stack.cjs.
  */
-export interface StackValues {
+export interface StackValues extends OriginAccessValues {
   stage: string;
   /** `/media/*`: the behavior CloudFront guards with the trusted key group and the edge function. */
   mediaPathPattern: string;
@@ -129,5 +130,6 @@ export function stackValues(stage: string, root: string): StackValues {
     signInUrl,
     viewerHostCode: readFileSync(join(root, 'functions', 'cloudfront', 'viewer-host.js'), 'utf8'),
     originSecretHeaderValue: originSecret.headerValue,
+    ...originAccessValues(stage, settings.originAccess),
   };
 }

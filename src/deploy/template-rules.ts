@@ -5,6 +5,8 @@
  * fails with a message that says which promise it broke.
  */
 
+import type { OriginAccess } from '../config/settings';
+import { originAccessRules } from './rules/origin-access';
 import { originSecretRule } from './rules/origin-secret';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -263,6 +265,8 @@ export interface RuleOptions {
   authPathPattern: string;
   /** Whether the stage binds cookies to IP addresses (then IPv6 must be off). */
   bindIp: boolean;
+  /** How CloudFront reads the bucket (settings `originAccess`); `oai` when absent. */
+  originAccess?: OriginAccess;
 }
 
 const refName = (v: unknown): string | undefined =>
@@ -305,6 +309,7 @@ export const STRUCTURE_RULES: TemplateRule[] = [
     check: (template, options) => checkLegacyStructure(template, options),
   },
   originSecretRule,
+  ...originAccessRules,
 ];
 
 export function checkStructure(template: Template, options: RuleOptions): Violation[] {
@@ -359,8 +364,13 @@ function checkLegacyStructure(template: Template, options: RuleOptions): Violati
     if (policies.length === 0) fail('bucket/policy-principal-oai', id, `${id} has no bucket policy`);
     for (const [pid, bp] of policies) {
       const statements = ((bp.Properties?.PolicyDocument as Obj)?.Statement ?? []) as Obj[];
-      const allows = statements.filter((s) => s.Effect === 'Allow');
-      if (allows.length === 0) fail('bucket/policy-principal-oai', pid, `${pid} grants the OAI nothing`);
+      // With OAC the Allow statements name cloudfront.amazonaws.com: rule bucket/policy-principal-oac.
+      const allows = statements.filter(
+        (s) => s.Effect === 'Allow' && !(isObj(s.Principal) && s.Principal.Service !== undefined),
+      );
+      const usesOai = (options.originAccess ?? 'oai') !== 'oac';
+      if (usesOai && allows.length === 0)
+        fail('bucket/policy-principal-oai', pid, `${pid} grants the OAI nothing`);
       for (const s of allows) {
         const principal = s.Principal as Obj | undefined;
         const viaCanonical = getAttOf(principal?.CanonicalUser);
@@ -422,7 +432,8 @@ function checkLegacyStructure(template: Template, options: RuleOptions): Violati
       );
     const origin = originById(media.TargetOriginId);
     const oai = (origin?.S3OriginConfig as Obj | undefined)?.OriginAccessIdentity;
-    if (!origin || ![...oaiIds].some((o) => mentions(oai, o)))
+    // With originAccess "oac" the origin reads through OAC instead: rule origin-access/variant.
+    if ((options.originAccess ?? 'oai') !== 'oac' && (!origin || ![...oaiIds].some((o) => mentions(oai, o))))
       fail(
         'media/oai-origin',
         where(options.mediaPathPattern),

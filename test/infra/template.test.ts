@@ -470,6 +470,35 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
     },
   ],
   [
+    'origin-access/variant',
+    'an OAI stage that also creates an OAC',
+    (t) => {
+      t.Resources.MediaOriginAccessControl = {
+        Type: 'AWS::CloudFront::OriginAccessControl',
+        Properties: {
+          OriginAccessControlConfig: {
+            Name: 'x',
+            OriginAccessControlOriginType: 's3',
+            SigningBehavior: 'always',
+            SigningProtocol: 'sigv4',
+          },
+        },
+      };
+    },
+  ],
+  [
+    'bucket/policy-principal-oac',
+    'an OAI stage whose bucket admits every CloudFront distribution',
+    (t) => {
+      bucketPolicy(t).PolicyDocument.Statement.push({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: '*',
+      });
+    },
+  ],
+  [
     'outputs',
     'no SignInUrl output',
     (t) => {
