@@ -166,6 +166,7 @@ describe('a rotation while sign-ins flow', () => {
       let at = 1_800_000_000_000;
       while (!stop) {
         for (const header of [...edges]) {
+          at += 1000;
           const res = await handleAuthRequest(
             {
               method: 'POST',
@@ -179,7 +180,7 @@ describe('a rotation while sign-ins flow', () => {
               },
             },
             login.ctx,
-            (at += 1000),
+            at,
           );
           results.push({ status: res.statusCode, header });
         }

@@ -88,8 +88,7 @@ describe('originAccess "oac"', () => {
         Condition: {
           StringEquals: {
             'AWS:SourceArn': {
-              'Fn::Sub':
-                'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${CloudFrontDistribution}',
+              'Fn::Sub': `arn:\${AWS::Partition}:cloudfront::\${AWS::AccountId}:distribution/\${CloudFrontDistribution}`,
             },
           },
         },

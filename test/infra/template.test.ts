@@ -391,7 +391,8 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
       const origin = dist(t).Origins.find((o: Obj) => o.Id === auth(t).TargetOriginId);
       const uuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
       origin.OriginCustomHeaders[0].HeaderValue = uuid;
-      (t.Resources.LoginLambdaFunction!.Properties as Obj).Environment.Variables.EDGE_AUTH_ORIGIN_SECRET = uuid;
+      (t.Resources.LoginLambdaFunction!.Properties as Obj).Environment.Variables.EDGE_AUTH_ORIGIN_SECRET =
+        uuid;
     },
   ],
   [
