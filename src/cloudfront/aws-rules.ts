@@ -80,3 +80,78 @@ export const OAI_TO_OAC_MIGRATION: AwsRule<readonly string[]> = {
     'The page does not say how long CloudFront keeps using the OAI after the distribution update; CloudFormation waits for the distribution to deploy before it updates the bucket policy that depends on it, so the OAI statement goes only after that.',
 };
 AWS_RULES.push(OAI_TO_OAC_MIGRATION);
+
+const RESPONSE_HEADERS = {
+  guide: 'Amazon CloudFront Developer Guide',
+  page: 'Understand response headers policies',
+  url: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html',
+};
+
+/**
+ * The values a response headers policy accepts for its security headers (CloudFormation
+ * AWS::CloudFront::ResponseHeadersPolicy FrameOptions / ReferrerPolicy, the same enums as the API).
+ */
+export const SECURITY_HEADER_VALUES: AwsRule<{
+  frameOptions: readonly string[];
+  referrerPolicies: readonly string[];
+}> = {
+  id: 'response-headers/security-header-values',
+  source: { ...RESPONSE_HEADERS, section: 'Security headers' },
+  value: {
+    frameOptions: ['DENY', 'SAMEORIGIN'],
+    referrerPolicies: [
+      'no-referrer',
+      'no-referrer-when-downgrade',
+      'origin',
+      'origin-when-cross-origin',
+      'same-origin',
+      'strict-origin',
+      'strict-origin-when-cross-origin',
+      'unsafe-url',
+    ],
+  },
+};
+AWS_RULES.push(SECURITY_HEADER_VALUES);
+
+/**
+ * The longest Content-Security-Policy value a response headers policy takes; a longer one fails
+ * with TooLongCSPInResponseHeadersPolicy (CloudFront API Reference, CreateResponseHeadersPolicy errors).
+ */
+export const CSP_MAX_LENGTH: AwsRule<number> = {
+  id: 'response-headers/csp-max-length',
+  source: {
+    guide: 'Amazon CloudFront Developer Guide',
+    page: 'Quotas',
+    section: 'Quotas on response headers policies',
+    url: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html',
+  },
+  value: 1783,
+  silent:
+    'The API error TooLongCSPInResponseHeadersPolicy confirms a maximum and points to the Quotas page; the figure 1,783 characters (the same as the origin custom header value quota) could not be re-read from the current Quotas page while this entry was written: check it there before relying on a CSP near that length. The edge-auth CSP is about 300 characters.',
+};
+AWS_RULES.push(CSP_MAX_LENGTH);
+
+/**
+ * The minimum viewer TLS protocol for a distribution with its own (ACM, SNI) certificate. The page's
+ * table lists the security policies up to TLSv1.2_2025 (TLS 1.2 and 1.3, AEAD ciphers only) and
+ * TLSv1.3_2025 (TLS 1.3 only); those two are the newest. edge-auth uses TLSv1.2_2025: TLS 1.3-only
+ * would lock out players without TLS 1.3 (older smart TVs and set-top boxes). The CloudFormation
+ * specification types MinimumProtocolVersion as a plain string, so only this rule checks the value.
+ * With the default *.cloudfront.net certificate CloudFront sets the policy to TLSv1 whatever the
+ * template says (AWS::CloudFront::Distribution ViewerCertificate, MinimumProtocolVersion).
+ */
+export const VIEWER_MIN_TLS: AwsRule<{
+  accepted: readonly string[];
+  chosen: string;
+  defaultCertificate: string;
+}> = {
+  id: 'viewer-tls/minimum-protocol',
+  source: {
+    guide: 'Amazon CloudFront Developer Guide',
+    page: 'Supported protocols and ciphers between viewers and CloudFront',
+    section: 'Supported protocols and ciphers between viewers and CloudFront (security policy table)',
+    url: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html',
+  },
+  value: { accepted: ['TLSv1.2_2025', 'TLSv1.3_2025'], chosen: 'TLSv1.2_2025', defaultCertificate: 'TLSv1' },
+};
+AWS_RULES.push(VIEWER_MIN_TLS);

@@ -1,4 +1,5 @@
 import raw from '../../config/settings.json';
+import { checkResponseHeaders, type ResponseHeadersSettings } from '../cloudfront/security-headers';
 
 /**
  * The one source of truth for the product's settings. `config/settings.json` is read by
@@ -44,6 +45,12 @@ export interface Settings {
    * origins still use the OAI while the bucket policy already admits the OAC.
    */
   originAccess: OriginAccess;
+  /**
+   * The security headers of the pages and `/auth/*` (HSTS, nosniff, X-Frame-Options, referrer
+   * policy, Content-Security-Policy): a CloudFront response headers policy in AWS, the same
+   * headers from the local edge.
+   */
+  responseHeaders: ResponseHeadersSettings;
   /** Optional alias domain and its ACM certificate (us-east-1) for the distribution. */
   aliasDomain?: string;
   certificateArn?: string;
@@ -126,6 +133,8 @@ export function validateSettings(s: Settings): Settings {
       fail('allowedOrigins', `has a bad origin "${origin}"`);
   }
   if (s.aliasDomain && !s.certificateArn) fail('certificateArn', 'is required when aliasDomain is set');
+  if (!isObject(s.responseHeaders)) fail('responseHeaders', 'must be an object');
+  for (const [field, why] of checkResponseHeaders(s.responseHeaders)) fail(`responseHeaders.${field}`, why);
   if (!ORIGIN_ACCESS_VALUES.includes(s.originAccess))
     fail('originAccess', `must be one of ${ORIGIN_ACCESS_VALUES.map((v) => `"${v}"`).join(', ')}`);
   if (s.oidc !== undefined) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { securityHeadersConfig } from '../cloudfront/security-headers';
 import { resolveSettings } from '../config/settings';
 import {
   type Keyring,
@@ -43,6 +44,8 @@ export interface StackValues extends OriginAccessValues {
   viewerHostCode: string;
   /** `{{resolve:ssm:/edge-auth/<stage>/origin-secret/<id>}}`: the `/auth/*` origin header, resolved at deploy time. */
   originSecretHeaderValue: string;
+  /** `SecurityHeadersConfig` of the response headers policy on the pages and `/auth/*` (settings responseHeaders). */
+  securityHeadersConfig: Record<string, unknown>;
 }
 
 /** `20261128-ab12` → `CloudFrontPublicKey20261128ab12`: CloudFormation logical ids are alphanumeric. */
@@ -130,6 +133,7 @@ export function stackValues(stage: string, root: string): StackValues {
     signInUrl,
     viewerHostCode: readFileSync(join(root, 'functions', 'cloudfront', 'viewer-host.js'), 'utf8'),
     originSecretHeaderValue: originSecret.headerValue,
+    securityHeadersConfig: securityHeadersConfig(settings.responseHeaders),
     ...originAccessValues(stage, settings.originAccess),
   };
 }

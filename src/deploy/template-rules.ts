@@ -8,6 +8,7 @@
 import type { OriginAccess } from '../config/settings';
 import { originAccessRules } from './rules/origin-access';
 import { originSecretRule } from './rules/origin-secret';
+import { responseHeadersRules } from './rules/response-headers';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
@@ -310,6 +311,7 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   },
   originSecretRule,
   ...originAccessRules,
+  ...responseHeadersRules,
 ];
 
 export function checkStructure(template: Template, options: RuleOptions): Violation[] {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseCookieHeader } from 'cookie';
+import { securityHeaders, withSecurityHeaders } from '../cloudfront/security-headers';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { resolveSettings, type Settings } from '../config/settings';
 import { applyViewerRequestResult, toViewerRequestEvent } from './cloudfront-event';
@@ -227,6 +228,9 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const log = options.log ?? ((line: string) => console.log(line));
   const settings = resolveSettings('local');
   const behaviors = behaviorsFromSettings(settings);
+  // The response headers policy of the pages and /auth/* (serverless.yml PagesResponseHeadersPolicy),
+  // from the same settings: the browser test runs the pages under production's CSP.
+  const pageHeaders = securityHeaders(settings.responseHeaders);
   const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
   const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
@@ -502,7 +506,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       }
       return send(
         response.status,
-        [...response.headers, ...cfHeaders('Miss from cloudfront')],
+        withSecurityHeaders([...response.headers, ...cfHeaders('Miss from cloudfront')], pageHeaders),
         response.body,
       );
     }
@@ -523,10 +527,13 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     else response = await bucket.get(key === '' ? 'web/index.html' : `web/${key}`, method, conditional);
     return send(
       response.status,
-      [
-        ...response.headers,
-        ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
-      ],
+      withSecurityHeaders(
+        [
+          ...response.headers,
+          ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
+        ],
+        pageHeaders,
+      ),
       response.body,
     );
   }

@@ -50,6 +50,11 @@ const dist = (t: Template): Obj => (t.Resources.CloudFrontDistribution!.Properti
 const bucketOrigins = (t: Template): Obj[] => dist(t).Origins.filter((o: Obj) => o.S3OriginConfig);
 const policy = (t: Template): Obj[] =>
   (t.Resources.MediaBucketPolicy!.Properties as Obj).PolicyDocument.Statement;
+const authBehavior = (t: Template): Obj =>
+  dist(t).CacheBehaviors.find((b: Obj) => b.PathPattern === '/auth/*');
+const securityHeaders = (t: Template): Obj =>
+  (t.Resources.PagesResponseHeadersPolicy!.Properties as Obj).ResponseHeadersPolicyConfig
+    .SecurityHeadersConfig;
 const rulesOf = (t: Template, o: RuleOptions) => [...checkAgainstSpec(t, spec), ...checkStructure(t, o)];
 
 describe('originAccess "oac"', () => {
@@ -100,6 +105,29 @@ describe('originAccess "oac"', () => {
   it('fails the OAI rules when checked as an OAI stage (each stage accepts only its own variant)', () => {
     const names = checkStructure(oac.template, optionsFor('oai')).map((v) => v.rule);
     expect(names).toEqual(expect.arrayContaining(['origin-access/variant', 'bucket/policy-principal-oai']));
+  });
+});
+
+describe('security headers and viewer TLS', () => {
+  it('puts one response headers policy from the settings on the pages and /auth/*, not on media', () => {
+    const d = dist(oac.template);
+    expect(d.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: 'PagesResponseHeadersPolicy' });
+    expect(authBehavior(oac.template).ResponseHeadersPolicyId).toEqual({ Ref: 'PagesResponseHeadersPolicy' });
+    const media = d.CacheBehaviors.find((b: Obj) => b.PathPattern === '/media/*');
+    expect(media.ResponseHeadersPolicyId).not.toEqual({ Ref: 'PagesResponseHeadersPolicy' });
+    const sec = securityHeaders(oac.template);
+    expect(sec.ContentTypeOptions).toEqual({ Override: true });
+    expect(sec.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
+    expect(sec.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31536000);
+    expect(sec.ContentSecurityPolicy.ContentSecurityPolicy).toContain("media-src 'self' blob:");
+  });
+
+  it('uses TLSv1.2_2025 with the alias certificate (the default certificate stays TLSv1 by AWS)', () => {
+    expect(dist(oac.template).ViewerCertificate['Fn::If'][1]).toMatchObject({
+      SslSupportMethod: 'sni-only',
+      MinimumProtocolVersion: 'TLSv1.2_2025',
+    });
+    expect(dist(oac.template).ViewerCertificate['Fn::If'][2]).toEqual({ CloudFrontDefaultCertificate: true });
   });
 });
 
@@ -211,6 +239,104 @@ const BREAKS: [string, string, RuleOptions['originAccess'], (t: Template) => voi
       (t.Resources.MediaBucketPolicy!.Properties as Obj).PolicyDocument.Statement = policy(t).filter(
         (s) => s.Sid !== 'ReadThroughCloudFrontOnly',
       );
+    },
+  ],
+  [
+    'pages/security-headers',
+    'pages without the response headers policy',
+    'oac',
+    (t) => {
+      delete dist(t).DefaultCacheBehavior.ResponseHeadersPolicyId;
+    },
+  ],
+  [
+    'pages/security-headers',
+    '/auth/* without the response headers policy',
+    'oac',
+    (t) => {
+      delete authBehavior(t).ResponseHeadersPolicyId;
+    },
+  ],
+  [
+    'pages/security-headers',
+    'no HSTS',
+    'oac',
+    (t) => {
+      delete securityHeaders(t).StrictTransportSecurity;
+    },
+  ],
+  [
+    'pages/security-headers',
+    'an origin may replace the CSP',
+    'oac',
+    (t) => {
+      securityHeaders(t).ContentSecurityPolicy.Override = false;
+    },
+  ],
+  [
+    'pages/security-headers',
+    'inline scripts allowed',
+    'oac',
+    (t) => {
+      const csp = securityHeaders(t).ContentSecurityPolicy;
+      csp.ContentSecurityPolicy = csp.ContentSecurityPolicy.replace(
+        "script-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+      );
+    },
+  ],
+  [
+    'pages/security-headers',
+    'framing allowed',
+    'oac',
+    (t) => {
+      const csp = securityHeaders(t).ContentSecurityPolicy;
+      csp.ContentSecurityPolicy = csp.ContentSecurityPolicy.replace(
+        "frame-ancestors 'none'",
+        'frame-ancestors *',
+      );
+    },
+  ],
+  [
+    'pages/security-headers',
+    'hls.js workers refused',
+    'oac',
+    (t) => {
+      const csp = securityHeaders(t).ContentSecurityPolicy;
+      csp.ContentSecurityPolicy = csp.ContentSecurityPolicy.replace('worker-src blob:', "worker-src 'self'");
+    },
+  ],
+  [
+    'pages/security-headers',
+    'a CSP longer than CloudFront takes',
+    'oac',
+    (t) => {
+      const csp = securityHeaders(t).ContentSecurityPolicy;
+      csp.ContentSecurityPolicy = `${csp.ContentSecurityPolicy}; img-src 'self' ${'https://a.example '.repeat(100)}`;
+    },
+  ],
+  [
+    'pages/security-headers',
+    'a referrer policy CloudFront does not know',
+    'oac',
+    (t) => {
+      securityHeaders(t).ReferrerPolicy.ReferrerPolicy = 'never';
+    },
+  ],
+  [
+    'distribution/minimum-tls',
+    'TLS 1.0 allowed on the alias',
+    'oac',
+    (t) => {
+      dist(t).ViewerCertificate['Fn::If'][1].MinimumProtocolVersion = 'TLSv1';
+    },
+  ],
+  [
+    'distribution/minimum-tls',
+    'an older TLS 1.2 policy (2021) on the alias',
+    'oac',
+    (t) => {
+      dist(t).ViewerCertificate['Fn::If'][1].MinimumProtocolVersion = 'TLSv1.2_2021';
     },
   ],
 ];
