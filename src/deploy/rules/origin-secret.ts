@@ -1,8 +1,6 @@
+import { ORIGIN_SECRET_HEADER as ORIGIN_SECRET_HEADER_NAME } from '../../login/headers';
 import type { TemplateRule, Violation } from '../template-rules';
 import { distributionOf, isObj, list, type Obj } from './read-template';
-
-/** The origin custom header the `/auth/*` origin adds (a name CloudFront accepts: not X-Amz-/X-Edge-). */
-export const ORIGIN_SECRET_HEADER_NAME = 'x-auth-origin-secret';
 
 const RESOLVE = /^\{\{resolve:ssm:(\/edge-auth\/[A-Za-z0-9_.-]+\/origin-secret\/[a-z0-9-]{1,32})\}\}$/;
 
