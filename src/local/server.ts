@@ -12,6 +12,7 @@ import {
   headerListed,
   ORIGIN_CUSTOM_HEADER_DENYLIST,
 } from '../cloudfront/aws-rules';
+import { securityHeaders, withSecurityHeaders } from '../cloudfront/security-headers';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { resolveSettings, type Settings } from '../config/settings';
 import { ORIGIN_SECRET_HEADER } from '../login/headers';
@@ -258,6 +259,9 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const log = options.log ?? ((line: string) => console.log(line));
   const settings = options.settings ?? resolveSettings('local');
   const behaviors = behaviorsFromSettings(settings);
+  // The response headers policy of the pages and /auth/* (serverless.yml PagesResponseHeadersPolicy),
+  // from the same settings: the browser test runs the pages under production's CSP.
+  const pageHeaders = securityHeaders(settings.responseHeaders);
   const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
   const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
@@ -555,7 +559,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       }
       return send(
         response.status,
-        [...response.headers, ...cfHeaders('Miss from cloudfront')],
+        withSecurityHeaders([...response.headers, ...cfHeaders('Miss from cloudfront')], pageHeaders),
         response.body,
       );
     }
@@ -576,10 +580,13 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     else response = await bucket.get(key === '' ? 'web/index.html' : `web/${key}`, method, conditional);
     return send(
       response.status,
-      [
-        ...response.headers,
-        ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
-      ],
+      withSecurityHeaders(
+        [
+          ...response.headers,
+          ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
+        ],
+        pageHeaders,
+      ),
       response.body,
     );
   }
