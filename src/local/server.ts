@@ -258,7 +258,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       ['x-amz-cf-id', requestId],
     ];
     const send = (status: number, headers: Array<[string, string]>, body?: OriginResponse['body']) => {
-      const outHeaders: Record<string, string | string[]> = {};
+      const outHeaders: Record<string, string | string[]> = Object.create(null);
       for (const [name, value] of headers) {
         const key = name.toLowerCase();
         const prev = outHeaders[key];
