@@ -87,3 +87,109 @@ describe('prototype keys from the request', () => {
     expect((await get(edge.url, '/auth/session', jar)).status).toBe(200);
   });
 });
+
+describe('the Host allow-list (DNS rebinding)', () => {
+  it('answers only localhost, 127.0.0.1 and [::1], with or without the port', async () => {
+    for (const host of [
+      'localhost',
+      `localhost:${edge.port}`,
+      'LOCALHOST',
+      '127.0.0.1',
+      `127.0.0.1:${edge.port}`,
+      '[::1]',
+      `[::1]:${edge.port}`,
+    ]) {
+      const res = await raw('/', [['host', host]]);
+      expect([host, res.status]).toEqual([host, 200]);
+    }
+  });
+
+  it('refuses any other Host with 421 before signing anything or reading media', async () => {
+    for (const host of [
+      'evil.example',
+      `evil.example:${edge.port}`,
+      'localhost.evil.example',
+      '127.0.0.2',
+      '[::2]',
+      '0.0.0.0',
+      'localhost:x',
+      '',
+    ]) {
+      for (const [path, method, body] of [
+        ['/', 'GET', undefined],
+        ['/media/demo/index.m3u8', 'GET', undefined],
+        ['/auth/login', 'POST', '{"username":"alice","password":"wonderland"}'],
+      ] as const) {
+        const res = await raw(
+          path,
+          [
+            ['host', host],
+            ['content-type', 'application/json'],
+          ],
+          method,
+          body,
+        );
+        expect([host, path, res.status, res.statusText]).toEqual([host, path, 421, 'Misdirected Request']);
+        expect(res.headers['set-cookie']).toBeUndefined();
+        expect(res.body).toContain('ERR_HOST_NOT_ALLOWED');
+      }
+    }
+  });
+
+  it('also answers the name given with --host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-auth-hostname-'));
+    // Any 127.x address is loopback on Linux: a second address stands for a LAN name or address.
+    const named = await startLocalEdge({
+      port: 0,
+      host: '127.0.0.2',
+      root: ROOT,
+      stateDir: dir,
+      log: () => undefined,
+      handlers: { viewerRequest: () => undefined, login: () => ({ statusCode: 204 }) },
+    });
+    try {
+      const ok = await fetch(`http://127.0.0.2:${named.port}/`);
+      expect(ok.status).toBe(200);
+    } finally {
+      await named.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('failed responses', () => {
+  it('a response header Node refuses becomes a 502 with its own reason phrase, not the original one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-auth-reason-'));
+    const odd = await startLocalEdge({
+      port: 0,
+      root: ROOT,
+      stateDir: dir,
+      log: () => undefined,
+      verify: () => ({ allow: true }) as never,
+      handlers: {
+        // A generated response whose header value cannot be sent (a character above U+00FF).
+        viewerRequest: async () => ({
+          status: '200',
+          statusDescription: 'OK',
+          headers: { 'x-title': [{ key: 'X-Title', value: 'caf\u0113' }] },
+          body: 'x',
+        }),
+        login: () => ({ statusCode: 204 }),
+      },
+    });
+    try {
+      const res = await new Promise<{ status: number; text: string }>((done, fail) => {
+        request(`http://127.0.0.1:${odd.port}/media/demo/index.m3u8`, (r) => {
+          r.resume();
+          r.on('end', () => done({ status: r.statusCode!, text: r.statusMessage ?? '' }));
+        })
+          .on('error', fail)
+          .end();
+      });
+      expect(res).toEqual({ status: 502, text: 'Bad Gateway' });
+    } finally {
+      await odd.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
