@@ -27,7 +27,7 @@ function form(password: string, next: string): AuthRequest {
     body: new URLSearchParams({ username: 'alice', password, next }).toString(),
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      'x-edge-auth-viewer-host': HOST,
+      'x-auth-viewer-host': HOST,
       origin: ORIGIN,
     },
   };
