@@ -46,7 +46,8 @@ type Params = Record<string, string>;
 
 /** Splits a raw query string; values are percent-decoded, first occurrence wins. Never throws. */
 function parseQuery(query: string): { params: Params; parts: string[] } {
-  const params: Params = {};
+  // Prototype-free: `constructor in {}` is true, which would hide a real parameter of that name.
+  const params: Params = Object.create(null);
   const parts = query.length ? query.split('&') : [];
   for (const part of parts) {
     const eq = part.indexOf('=');
