@@ -118,17 +118,21 @@ describe('claim limits, both verifiers', () => {
 
   it(`a token of ${MAX_TOKEN_LENGTH} characters is read; one character more is malformed before any crypto`, async () => {
     expect(MAX_TOKEN_LENGTH).toBe(4096);
-    // Pad a claim so the signed token lands at the limit: base64url turns n bytes into ceil(4n/3)
-    // characters, and an ES256 signature is always 86.
-    const [h, p] = (await sign({ ...CLAIMS, pad: '' })).split('.') as [string, string];
-    const payloadBytes = Buffer.from(p, 'base64url').length;
-    const total = (pad: number) => h.length + 1 + Math.ceil(((payloadBytes + pad) * 4) / 3) + 1 + 86;
-    let pad = 0;
-    while (total(pad) < MAX_TOKEN_LENGTH) pad++;
-    let token = await sign({ ...CLAIMS, pad: 'x'.repeat(pad) });
+    // Pad a claim (and a header parameter) so the signed token lands exactly at the limit:
+    // base64url turns n bytes into ceil(4n/3) characters, and an ES256 signature is always 86.
+    const b64Length = (value: unknown) => Math.ceil((Buffer.byteLength(JSON.stringify(value)) * 4) / 3);
+    let header = { alg: 'ES256', kid: 'k1', typ: 'JWT', x: '' };
+    let claims = { ...CLAIMS, pad: '' };
+    const total = () => b64Length(header) + 1 + b64Length(claims) + 1 + 86;
+    // Three more payload bytes are four more characters: the header parameter sets the remainder.
+    while (total() % 4 !== MAX_TOKEN_LENGTH % 4) header = { ...header, x: `${header.x}y` };
+    while (total() < MAX_TOKEN_LENGTH) claims = { ...claims, pad: `${claims.pad}xxx` };
+    const signWith = (h: typeof header, c: typeof claims) =>
+      new SignJWT(c).setProtectedHeader(h).sign(signing.key);
+    let token = await signWith(header, claims);
     expect(token).toHaveLength(MAX_TOKEN_LENGTH);
     for (const outcome of await outcomes(token)) expect(outcome.ok).toBe(true);
-    token = await sign({ ...CLAIMS, pad: 'x'.repeat(pad + 1) });
+    token = await signWith(header, { ...claims, pad: `${claims.pad}x` });
     expect(token.length).toBeGreaterThan(MAX_TOKEN_LENGTH);
     for (const outcome of await outcomes(token)) expect(outcome).toEqual({ ok: false, reason: 'malformed' });
   });
