@@ -23,6 +23,13 @@ import {
 } from '../keys/keyring';
 import { type KeyType, writeKeyPair } from '../keys/pem';
 import type { KeyValueStore } from './kvs-store';
+import {
+  initOriginSecret,
+  loadOriginSecretIds,
+  ORIGIN_SECRET_FILE,
+  originSecretParameter,
+  originSecretValueFile,
+} from './origin-secret';
 
 /**
  * A stage's key lifecycle: `init` makes the first CloudFront and session key pairs, `rotate`
@@ -98,6 +105,11 @@ export function initStageKeys(options: StageKeyOptions): KeyChange {
   const hmacId = newKeyId(options.now, options.suffix);
   const hmac: HmacKeyring = { active: hmacId, keys: { [hmacId]: generateHmacSecret() } };
   saveHmacKeyring(dir, hmac);
+  // Deployed stages also get their /auth/* origin secret (the local edge keeps its own in .local/).
+  const originSecret =
+    options.stage === 'local'
+      ? []
+      : initOriginSecret({ dir, newId: () => newKeyId(options.now, options.suffix) }).written;
   return {
     dir,
     keyring,
@@ -109,6 +121,7 @@ export function initStageKeys(options: StageKeyOptions): KeyChange {
       privateKeyFile('cloudfront', cfId),
       session.publicKeyFile,
       privateKeyFile('session', sessionId),
+      ...originSecret,
     ],
     removed: [],
   };
@@ -202,7 +215,7 @@ export function rotateStageKeys(options: StageKeyOptions & { step: RotateStep })
 }
 
 export interface PrivateKeyParameter {
-  kind: 'cloudfront' | 'session';
+  kind: 'cloudfront' | 'session' | 'origin-secret';
   id: string;
   /** SSM parameter name, e.g. /edge-auth/prod/cloudfront/20261128-ab12. */
   name: string;
@@ -229,6 +242,18 @@ export function privateKeyParameters(stage: string, root: string): PrivateKeyPar
       });
     }
   }
+  if (existsSync(join(dir, ORIGIN_SECRET_FILE))) {
+    const ids = loadOriginSecretIds(dir, stage);
+    for (const id of [ids.current, ...(ids.previous ? [ids.previous] : [])]) {
+      const file = join(dir, originSecretValueFile(id));
+      out.push({
+        kind: 'origin-secret',
+        id,
+        name: originSecretParameter(stage, id),
+        file: existsSync(file) ? file : undefined,
+      });
+    }
+  }
   return out;
 }
 
@@ -239,6 +264,11 @@ export interface ParameterStore {
     value: string;
     description: string;
     overwrite: boolean;
+    /**
+     * SecureString unless told otherwise. The origin secret is a String: CloudFormation resolves
+     * `ssm-secure` references only in the properties AWS lists, and a CloudFront origin header is not one.
+     */
+    type?: 'SecureString' | 'String';
   }): Promise<'stored' | 'exists'>;
 }
 
@@ -288,8 +318,9 @@ export async function pushHmacKeys(options: {
 
 /**
  * Stores each private key that still has a local file as a SecureString (CloudFormation cannot
- * create SecureStrings, so this runs before the first deploy). A parameter that exists is left
- * alone unless `overwrite`; values never appear in results or errors.
+ * create SecureStrings, so this runs before the first deploy), and the origin secret(s) as String
+ * parameters. A parameter that exists is left alone unless `overwrite`; values never appear in
+ * results or errors.
  */
 export async function pushStageKeys(options: {
   stage: string;
@@ -306,11 +337,15 @@ export async function pushStageKeys(options: {
       results.push({ name: p.name, outcome: 'missing-local' });
       continue;
     }
+    const secret = p.kind === 'origin-secret';
     const outcome = await options.store.putParameter({
       name: p.name,
-      value: readFileSync(p.file, 'utf8'),
-      description: `edge-auth ${options.stage} ${p.kind} private key ${p.id}`,
+      value: secret ? readFileSync(p.file, 'utf8').trim() : readFileSync(p.file, 'utf8'),
+      description: secret
+        ? `edge-auth ${options.stage} /auth/* origin secret ${p.id}`
+        : `edge-auth ${options.stage} ${p.kind} private key ${p.id}`,
       overwrite: options.overwrite ?? false,
+      type: secret ? 'String' : 'SecureString',
     });
     results.push({ name: p.name, outcome });
   }

@@ -13,6 +13,9 @@ import { KVS_RULES } from './rules/kvs';
 import { LAMBDA_EDGE_RULES } from './rules/lambda-edge';
 import { LOGIN_RULES } from './rules/login';
 import { MEDIA_RULES } from './rules/media';
+import { originAccessRules } from './rules/origin-access';
+import { originSecretRule } from './rules/origin-secret';
+import { responseHeadersRules } from './rules/response-headers';
 import {
   branches,
   isIntrinsic,
@@ -234,6 +237,10 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   ...LOGIN_RULES,
   ...KVS_RULES,
   ...AWS_TEMPLATE_RULES,
+  // issue 8 part B: the origin secret from SSM, OAI/OAC per stage, security headers, viewer TLS
+  originSecretRule,
+  ...originAccessRules,
+  ...responseHeadersRules,
 ];
 
 /** Runs every structural rule; each violation carries the rule's name and source. */
