@@ -1,4 +1,5 @@
 import type { Template } from '../../src/deploy/template-rules';
+import { readZip } from './zip';
 
 // The KeyValueStore part of the stack (issue 10): the store, the login function's access for
 // revocations, the scheduled cleanup, IAM scoped to the store. Used by template.test.ts, which
@@ -16,7 +17,7 @@ const kvsStatement = (t: Template, role: string): Obj =>
   );
 
 /** What the packaged stack must hold for revocations: the store, the hourly cleanup, scoped IAM, the output. */
-export function expectKvsStack(t: Template): void {
+export function expectKvsStack(t: Template, artifact: (name: string) => Buffer): void {
   expect(byType(t, 'AWS::CloudFront::KeyValueStore')).toHaveLength(1);
   const rules = byType(t, 'AWS::Events::Rule');
   expect(rules.map(([, r]) => (r.Properties as Obj).ScheduleExpression)).toEqual(['rate(1 hour)']);
@@ -29,6 +30,15 @@ export function expectKvsStack(t: Template): void {
   expect(t.Outputs?.SessionKeyValueStoreArn?.Value).toEqual({
     'Fn::GetAtt': ['SessionKeyValueStore', 'Arn'],
   });
+  // The KeyValueStore API takes SigV4A only: both bundles that call it must carry the signer (an
+  // import the bundler dropped would fail at run time, not at build time).
+  for (const zip of ['login.zip', 'sessionCleanup.zip']) {
+    const text = readZip(artifact(zip))
+      .map((e) => e.data.toString('latin1'))
+      .join('\n');
+    // @smithy/signature-v4a registers itself (`signatureV4aContainer.SignatureV4a = …`) on import.
+    expect([zip, /\.SignatureV4a\s*=[^=]/.test(text)]).toEqual([zip, true]);
+  }
 }
 
 /** One template change per KeyValueStore rule (spread into the BREAKS of template.test.ts). */

@@ -65,7 +65,7 @@ describe('packaged stack', () => {
   });
 
   it('has the KeyValueStore, its hourly cleanup and IAM scoped to it (revocations)', () => {
-    expectKvsStack(stack.template);
+    expectKvsStack(stack.template, (name) => stack.artifact(name));
   });
 
   it('keeps every structural rule (key group, OAI, cookies out of the cache key, edge limits, …)', () => {
