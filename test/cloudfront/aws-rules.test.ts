@@ -182,6 +182,10 @@ const ENFORCED: Record<string, Probe[]> = {
   'signed-policy/cookie-resource-scheme': [
     ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/cookie-resource-scheme')],
   ],
+  'signed-policy/url-ip-address-ipv4': [
+    ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/url-ip-address-ipv4')],
+    ['signer', testNamed('test/cloudfront/signer.test.ts', 'signed-policy/url-ip-address-ipv4')],
+  ],
   'signed-policy/ip-address-ipv4': [
     ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/ip-address-ipv4')],
     ['signer', testNamed('test/cloudfront/signer.test.ts', 'signed-policy/ip-address-ipv4')],
