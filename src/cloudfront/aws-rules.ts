@@ -321,3 +321,40 @@ export const COOKIE_POLICY_IP_IPV4_ONLY = rule<boolean>({
   silent:
     'The page says IPv6 is "not supported" in IpAddress but not what CloudFront answers for such a policy; the verifier answers AccessDenied (malformed-policy). Template rule distribution/ipv6 keeps IPv6 off for IP-bound stages.',
 });
+
+// --- sign-in abuse, limits and the attack findings (issue 9) ---
+//
+// Checked with the search tool. Where AWS's page is silent, the entry says what was decided.
+
+export const CLOUDFRONT_MAX_URL_BYTES = rule<number>({
+  id: 'cloudfront/max-url-length',
+  source: cf('Quotas', 'General quotas', 'cloudfront-limits.html#limits-general'),
+  // "Maximum length of a URL: 8,192 bytes".
+  value: 8192,
+  silent:
+    'The page gives the limit, not the answer past it; the wildcard matcher (src/cloudfront/wildcard.ts) treats a longer URL as no match and does no work on it.',
+});
+
+export const CLOUDFRONT_MAX_REQUEST_BYTES = rule<number>({
+  id: 'cloudfront/max-request-length',
+  source: cf('Quotas', 'General quotas', 'cloudfront-limits.html#limits-general'),
+  // "Maximum length of a request or an origin response, including headers and query strings, but
+  // not including the body content: 20,480 bytes".
+  value: 20480,
+  silent:
+    'AWS states no limit on a signed policy or its Resource. A policy reaches CloudFront in a cookie or a query parameter, so it can never exceed the whole request: the wildcard matcher refuses a longer Resource without work.',
+});
+
+export const S3_PLUS_IN_PATH = rule<{ rawPlus: string; encodedPlus: string }>({
+  id: 's3/plus-in-path',
+  source: {
+    guide: 'Amazon Simple Storage Service User Guide',
+    page: 'Naming Amazon S3 objects',
+    section: 'Object key naming guidelines (Characters that might require special handling)',
+    url: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html',
+  },
+  // The page lists "Plus (+)" among characters that need special handling in key names.
+  value: { rawPlus: ' ', encodedPlus: '+' },
+  silent:
+    'The page does not say how S3 reads `+` in a REST request path. Observed and reported (servo/rust-url issue 882: GET /v0.15.1+xxx/xxx answers NoSuchKey for key "v0.15.1 xxx/xxx"; %2B names "+"): a raw `+` is a space. The local origin and the edge read paths that way, and grants may not contain `+` at all (no URL names such a key for CloudFront, the edge and S3 alike).',
+});

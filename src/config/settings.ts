@@ -1,4 +1,6 @@
 import raw from '../../config/settings.json';
+import { assertSessionCookieFits } from '../session/cookie-size';
+import { validateGrant } from '../session/grants';
 
 /**
  * The one source of truth for the product's settings. `config/settings.json` is read by
@@ -130,6 +132,21 @@ export function validateSettings(s: Settings): Settings {
         grants.some((g) => typeof g !== 'string' || !g.startsWith(s.protectedPrefix))
       )
         fail(`oidc.grantMap.${value}`, `must be a list of grants under ${s.protectedPrefix}`);
+      for (const grant of grants as string[]) {
+        try {
+          validateGrant(grant, s.protectedPrefix);
+        } catch (error) {
+          fail(`oidc.grantMap.${value}`, (error as Error).message);
+        }
+      }
+    }
+    // A user in every mapped group gets every grant, with a username of up to 256 characters
+    // (src/login/oidc.ts): that session cookie must still be one a browser keeps.
+    const all = [...new Set(Object.values(o.grantMap).flat())];
+    try {
+      assertSessionCookieFits(s, { sub: 'u'.repeat(256), grants: all, amr: 'oidc' }, 'a user in every group');
+    } catch (error) {
+      fail('oidc.grantMap', (error as Error).message);
     }
   }
   return s;

@@ -11,6 +11,7 @@ import type { CookieAttributes } from '../cloudfront/types';
 import { type Settings, sessionCookieName } from '../config/settings';
 import { readCookie } from '../edge/cookies';
 import { planCookieSets } from '../session/cookie-plan';
+import { MAX_COOKIE_BYTES, SessionTooLargeError } from '../session/cookie-size';
 import { parseGrants } from '../session/grants';
 import type { SessionSigningKey, SessionVerifyKey } from '../session/keys';
 import { issueSessionToken, type SessionClaims, verifySessionToken } from '../session/token';
@@ -144,8 +145,24 @@ async function issueCookies(
       cookies.push(renderSetCookie(name, value, cookieAttrs(ctx, set.cookiePath, maxAge)));
     }
   }
-  cookies.push(renderSetCookie(sessionCookieName(s), token, cookieAttrs(ctx, '/', maxAge)));
+  const sessionCookie = renderSetCookie(sessionCookieName(s), token, cookieAttrs(ctx, '/', maxAge));
+  // A cookie past what browsers keep would be dropped silently: sign-in would "work" and the next
+  // request would have no session. Refuse instead (RFC 6265 section 6.1).
+  const bytes = Buffer.byteLength(sessionCookie);
+  if (bytes > MAX_COOKIE_BYTES) throw new SessionTooLargeError(bytes, `user "${input.sub}"`);
+  cookies.push(sessionCookie);
   return { cookies, claims, paths: new Set(plan.sets.map((set) => set.cookiePath)) };
+}
+
+/** The answer when an account's grants do not fit in a session cookie (operator data, so a 5xx). */
+function sessionTooLarge(error: SessionTooLargeError): AuthResponse {
+  // The log names the size, not the user or the token.
+  console.error(JSON.stringify({ loginError: error.code, bytes: error.bytes, limit: MAX_COOKIE_BYTES }));
+  return errorResponse(
+    500,
+    'ERR_SESSION_TOO_LARGE',
+    `This account has more access than fits in a session cookie (browsers keep at most ${MAX_COOKIE_BYTES.toLocaleString('en-US')} bytes). Ask the operator to use fewer or wider grants.`,
+  );
 }
 
 /** Every path a CloudFront cookie set may have been issued on for these grants (logout, refresh). */
@@ -256,13 +273,14 @@ async function login(req: AuthRequest, ctx: LoginContext, host: string, now: num
     if (body.form) redirect = safeNextPath(body.next, ctx.settings.playerPath);
   }
   const sid = (ctx.randomId ?? (() => randomBytes(16).toString('base64url')))();
-  const { cookies, claims } = await issueCookies(
-    req,
-    ctx,
-    host,
-    { ...identity, sid, authTime: nowSec },
-    nowSec,
-  );
+  let issued: Awaited<ReturnType<typeof issueCookies>>;
+  try {
+    issued = await issueCookies(req, ctx, host, { ...identity, sid, authTime: nowSec }, nowSec);
+  } catch (error) {
+    if (error instanceof SessionTooLargeError) return sessionTooLarge(error);
+    throw error;
+  }
+  const { cookies, claims } = issued;
   if (redirect) {
     // 303: the browser follows a form POST with a GET.
     return jsonResponse(303, sessionBody(claims, ctx), { headers: { location: redirect }, cookies });
@@ -294,13 +312,19 @@ async function refresh(
     if (!user) return errorResponse(401, 'ERR_SESSION_INVALID', 'The session is not valid. Sign in again.');
     grants = user.grants;
   }
-  const issued = await issueCookies(
-    req,
-    ctx,
-    host,
-    { sub: old.sub, grants, sid: old.sid, authTime: old.auth_time, method: old.amr },
-    nowSec,
-  );
+  let issued: Awaited<ReturnType<typeof issueCookies>>;
+  try {
+    issued = await issueCookies(
+      req,
+      ctx,
+      host,
+      { sub: old.sub, grants, sid: old.sid, authTime: old.auth_time, method: old.amr },
+      nowSec,
+    );
+  } catch (error) {
+    if (error instanceof SessionTooLargeError) return sessionTooLarge(error);
+    throw error;
+  }
   const stale = [...cookiePaths(ctx, old.grants)].filter((p) => !issued.paths.has(p));
   return jsonResponse(200, sessionBody(issued.claims, ctx), {
     cookies: [...expireCloudFrontCookies(ctx, stale), ...issued.cookies],
