@@ -35,6 +35,13 @@ export interface Settings {
     bindIp: boolean;
   };
   edge: { sessionCacheSize: number };
+  login: {
+    /**
+     * How long a login container may use the users list it read (file or SSM) before reading it
+     * again: a removed user is refused at sign-in and refresh at most this long after removal.
+     */
+    usersTtlSeconds: number;
+  };
   /** Origins allowed to call /auth/* with cookies and to read edge denials (CORS). */
   allowedOrigins: string[];
   /** CloudFront PriceClass for the distribution (deployed stages only). */
@@ -112,6 +119,13 @@ export function validateSettings(s: Settings): Settings {
     fail('cloudFront.maxCookieSets', 'must be a positive integer');
   if (!Number.isInteger(s.edge.sessionCacheSize) || s.edge.sessionCacheSize < 1)
     fail('edge.sessionCacheSize', 'must be a positive integer');
+  if (
+    !isObject(s.login) ||
+    !Number.isInteger(s.login.usersTtlSeconds) ||
+    s.login.usersTtlSeconds < 0 ||
+    s.login.usersTtlSeconds > 3600
+  )
+    fail('login.usersTtlSeconds', 'must be a whole number of seconds from 0 to 3600');
   for (const origin of s.allowedOrigins) {
     if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin))
       fail('allowedOrigins', `has a bad origin "${origin}"`);

@@ -20,12 +20,21 @@ import { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER, VIEWER_IP_HEADER } from './he
 import { type AuthRequest, type AuthResponse, errorResponse, jsonResponse } from './http';
 import type { OidcVerifier } from './oidc';
 import { type UserRecord, verifyPassword } from './users';
+import type { UsersSource } from './users-source';
+
+/** The users list to use now: the source's (re-read past its TTL) unless `users` was replaced. */
+async function usersAt(ctx: LoginContext, now: number): Promise<ReadonlyMap<string, UserRecord> | undefined> {
+  if (ctx.usersSource && ctx.users === ctx.usersSource.initial) return ctx.usersSource.current(now);
+  return ctx.users;
+}
 
 /** Everything the login service needs, loaded once per container by functions/login.ts. */
 export interface LoginContext {
   settings: Settings;
-  /** Static users by name (absent: password sign-in is off). */
+  /** Users by name as loaded (absent: password sign-in is off). */
   users?: ReadonlyMap<string, UserRecord>;
+  /** Re-reads the users list after `login.usersTtlSeconds` (set by loadLoginContext). */
+  usersSource?: UsersSource;
   oidc?: OidcVerifier;
   cloudFront: { keyPairId: string; privateKey: string | KeyObject };
   session: { signing: SessionSigningKey; verify: ReadonlyMap<string, SessionVerifyKey> };
@@ -251,7 +260,7 @@ async function login(req: AuthRequest, ctx: LoginContext, host: string, now: num
             : 'ERR_BAD_REQUEST';
       return errorResponse(body.status, code, body.message);
     }
-    const user = ctx.users?.get(body.username);
+    const user = (await usersAt(ctx, now))?.get(body.username);
     // Hash even for unknown users so timing does not tell which names exist.
     const matches = await verifyPassword(body.password, user?.passwordHash ?? ctx.dummyHash);
     if (!user || !matches) {
@@ -306,9 +315,11 @@ async function refresh(
     );
   }
   let grants = old.grants;
-  if (old.amr === 'pwd' && ctx.users) {
-    // Re-read the users file: a removed user or a changed grant takes effect at the next refresh.
-    const user = ctx.users.get(old.sub);
+  const users = old.amr === 'pwd' ? await usersAt(ctx, now) : undefined;
+  if (users) {
+    // The users list as of now (re-read past login.usersTtlSeconds): a removed user or a changed
+    // grant takes effect at the first refresh after that.
+    const user = users.get(old.sub);
     if (!user) return errorResponse(401, 'ERR_SESSION_INVALID', 'The session is not valid. Sign in again.');
     grants = user.grants;
   }
