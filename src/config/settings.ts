@@ -1,6 +1,7 @@
 import raw from '../../config/settings.json';
 import { assertSessionCookieFits } from '../session/cookie-size';
 import { validateGrant } from '../session/grants';
+import { type WafSettings, wafProblem } from './waf';
 
 /**
  * The one source of truth for the product's settings. `config/settings.json` is read by
@@ -35,6 +36,8 @@ export interface Settings {
     bindIp: boolean;
   };
   edge: { sessionCacheSize: number };
+  /** AWS WAF on the distribution (rate limit on sign-in and refresh, managed rule groups). */
+  waf: WafSettings;
   login: {
     /**
      * How long a login container may use the users list it read (file or SSM) before reading it
@@ -126,6 +129,8 @@ export function validateSettings(s: Settings): Settings {
     s.login.usersTtlSeconds > 3600
   )
     fail('login.usersTtlSeconds', 'must be a whole number of seconds from 0 to 3600');
+  const waf = wafProblem(s.waf);
+  if (waf) fail(waf[0], waf[1]);
   for (const origin of s.allowedOrigins) {
     if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin))
       fail('allowedOrigins', `has a bad origin "${origin}"`);

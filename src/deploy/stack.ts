@@ -9,6 +9,7 @@ import {
   readPublicKeyPem,
   ssmNames,
 } from '../keys/keyring';
+import { wafResponseBodies, wafRules } from './waf';
 
 /**
  * The stage-dependent parts of serverless.yml, computed from config/settings.json and the stage's
@@ -39,6 +40,11 @@ export interface StackValues {
   signInUrl: unknown;
   /** Source of the CloudFront Function (cloudfront-js-2.0) on `/auth/*`. */
   viewerHostCode: string;
+  /** 'true' when the stage's `waf.enabled` (CloudFormation conditions compare strings). */
+  wafEnabled: string;
+  /** The web ACL's Rules and CustomResponseBodies (src/deploy/waf.ts). */
+  wafRules: unknown[];
+  wafResponseBodies: Record<string, unknown>;
 }
 
 /** The UUID part of the stack id (`arn:…:stack/<name>/<uuid>`), shared by the login origin and the function. */
@@ -124,6 +130,9 @@ export function stackValues(stage: string, root: string): StackValues {
     loginEnvironment,
     loginParameterArns: parameters.map(ssmArn),
     signInUrl,
+    wafEnabled: settings.waf.enabled ? 'true' : 'false',
+    wafRules: wafRules(settings),
+    wafResponseBodies: wafResponseBodies(),
     viewerHostCode: readFileSync(join(root, 'functions', 'cloudfront', 'viewer-host.js'), 'utf8'),
   };
 }

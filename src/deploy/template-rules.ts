@@ -24,6 +24,7 @@ import {
   type Violation,
   walkIntrinsics,
 } from './rules/template-json';
+import { WAF_RULES } from './rules/waf';
 
 export { EDGE_RUNTIMES } from './rules/lambda-edge';
 export {
@@ -232,6 +233,7 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   ...AUTH_RULES,
   ...LOGIN_RULES,
   ...AWS_TEMPLATE_RULES,
+  ...WAF_RULES,
 ];
 
 /** Runs every structural rule; each violation carries the rule's name and source. */
