@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'keys init': () => import('./commands/stage-keys').then((m) => m.initCommand),
   'keys push': () => import('./commands/stage-keys').then((m) => m.pushCommand),
   'keys rotate': () => import('./commands/stage-keys').then((m) => m.rotateCommand),
+  'keys rotate-origin-secret': () => import('./commands/stage-keys').then((m) => m.rotateOriginSecretCommand),
   'sign cookies': () => import('./commands/sign').then((m) => m.cookiesCommand),
   'sign url': () => import('./commands/sign').then((m) => m.urlCommand),
   inspect: () => import('./commands/inspect').then((m) => m.command),

@@ -12,6 +12,9 @@ import { DISTRIBUTION_RULES } from './rules/distribution';
 import { LAMBDA_EDGE_RULES } from './rules/lambda-edge';
 import { LOGIN_RULES } from './rules/login';
 import { MEDIA_RULES } from './rules/media';
+import { originAccessRules } from './rules/origin-access';
+import { originSecretRule } from './rules/origin-secret';
+import { responseHeadersRules } from './rules/response-headers';
 import {
   branches,
   isIntrinsic,
@@ -234,6 +237,10 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   ...LOGIN_RULES,
   ...AWS_TEMPLATE_RULES,
   ...WAF_RULES,
+  // issue 8 part B: the origin secret from SSM, OAI/OAC per stage, security headers, viewer TLS
+  originSecretRule,
+  ...originAccessRules,
+  ...responseHeadersRules,
 ];
 
 /** Runs every structural rule; each violation carries the rule's name and source. */

@@ -18,6 +18,7 @@ import {
   headerListed,
   ORIGIN_CUSTOM_HEADER_DENYLIST,
 } from '../cloudfront/aws-rules';
+import { securityHeaders, withSecurityHeaders } from '../cloudfront/security-headers';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { resolveSettings, type Settings } from '../config/settings';
 import type { WafSettings } from '../config/waf';
@@ -74,6 +75,11 @@ export interface LocalEdgeOptions {
   waf?: Partial<WafSettings>;
   /** Test seam: the CloudFront verifier (default src/cloudfront/verifier). */
   verify?: (input: VerifyInput) => VerifyResult;
+  /**
+   * The stage's settings (default: `resolveSettings('local')` from config/settings.json). Tests pass
+   * a variant, e.g. `cloudFront.bindIp: true`; the login function gets the same settings.
+   */
+  settings?: Settings;
 }
 
 export interface LocalEdge {
@@ -227,12 +233,17 @@ async function loadEdgeHandler(stage: LocalStage): Promise<LambdaHandler> {
   return mod.handler;
 }
 
-/** Loads the login function with its local-stage environment (read at cold start). */
-async function loadLoginHandler(stage: LocalStage): Promise<LambdaHandler> {
-  Object.assign(process.env, loginEnvironment(stage));
-  const mod = (await import('../../functions/login')) as { handler?: LambdaHandler };
-  if (typeof mod.handler !== 'function') throw new LocalEdgeError('functions/login.ts exports no handler');
-  return mod.handler;
+/**
+ * The login function as functions/login.ts deploys it (`createLoginHandler`, which its `handler`
+ * export is), with the local stage's environment and settings.
+ */
+async function loadLoginHandler(stage: LocalStage, settings: Settings): Promise<LambdaHandler> {
+  const mod = (await import('../../functions/login')) as {
+    createLoginHandler?: (env: Record<string, string>, options: { settings: Settings }) => LambdaHandler;
+  };
+  if (typeof mod.createLoginHandler !== 'function')
+    throw new LocalEdgeError('functions/login.ts exports no createLoginHandler');
+  return mod.createLoginHandler(loginEnvironment(stage), { settings });
 }
 
 const HOST_NOT_ALLOWED_BODY = JSON.stringify({
@@ -279,12 +290,15 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const root = resolve(options.root ?? process.cwd());
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(line));
-  const settings = resolveSettings('local');
+  const settings = options.settings ?? resolveSettings('local');
   const behaviors = behaviorsFromSettings(settings);
+  // The response headers policy of the pages and /auth/* (serverless.yml PagesResponseHeadersPolicy),
+  // from the same settings: the browser test runs the pages under production's CSP.
+  const pageHeaders = securityHeaders(settings.responseHeaders);
   const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
   const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
-  const login = options.handlers?.login ?? (await loadLoginHandler(stage));
+  const login = options.handlers?.login ?? (await loadLoginHandler(stage, settings));
   // The CloudFront Function serverless.yml deploys on /auth/* (viewer request), from the same file.
   const viewerHostFunction =
     options.handlers?.viewerHost ??
@@ -610,7 +624,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       }
       return send(
         response.status,
-        [...response.headers, ...cfHeaders('Miss from cloudfront')],
+        withSecurityHeaders([...response.headers, ...cfHeaders('Miss from cloudfront')], pageHeaders),
         response.body,
       );
     }
@@ -631,10 +645,13 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     else response = await bucket.get(key === '' ? 'web/index.html' : `web/${key}`, method, conditional);
     return send(
       response.status,
-      [
-        ...response.headers,
-        ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
-      ],
+      withSecurityHeaders(
+        [
+          ...response.headers,
+          ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
+        ],
+        pageHeaders,
+      ),
       response.body,
     );
   }

@@ -5,6 +5,8 @@ import type { WafSettings } from '../../config/waf';
  * files under src/deploy/rules/.
  */
 
+import type { OriginAccess } from '../../config/settings';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Obj = { [key: string]: Json };
 
@@ -33,6 +35,8 @@ export interface RuleOptions {
   bindIp: boolean;
   /** The stage's `waf` setting; when absent the rules that compare against it are skipped. */
   waf?: WafSettings;
+  /** How CloudFront reads the bucket (settings `originAccess`); `oai` when absent. */
+  originAccess?: OriginAccess;
 }
 
 /**
