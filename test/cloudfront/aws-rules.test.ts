@@ -182,10 +182,56 @@ const ENFORCED: Record<string, Probe[]> = {
   'signed-policy/cookie-resource-scheme': [
     ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/cookie-resource-scheme')],
   ],
+  'signed-policy/url-ip-address-ipv4': [
+    ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/url-ip-address-ipv4')],
+    ['signer', testNamed('test/cloudfront/signer.test.ts', 'signed-policy/url-ip-address-ipv4')],
+  ],
   'signed-policy/ip-address-ipv4': [
     ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/ip-address-ipv4')],
     ['signer', testNamed('test/cloudfront/signer.test.ts', 'signed-policy/ip-address-ipv4')],
     ['template rule distribution/ipv6', testNamed('test/infra/template.test.ts', "'distribution/ipv6'")],
+  ],
+  // Issue 8 part B's entries (the 8B helper's rules and tests).
+  'origin-access/oac-origin': [
+    [
+      'template rule origin-access/variant',
+      testNamed('test/infra/recommended-stack.test.ts', "'origin-access/variant'"),
+    ],
+  ],
+  'origin-access/oac-bucket-policy': [
+    [
+      'template rule bucket/policy-principal-oac',
+      testNamed('test/infra/recommended-stack.test.ts', "'bucket/policy-principal-oac'"),
+    ],
+  ],
+  'origin-access/migration': [
+    [
+      'settings and the oai+oac variant',
+      testNamed('test/infra/recommended-stack.test.ts', 'originAccess "oai+oac"'),
+    ],
+  ],
+  'response-headers/security-header-values': [
+    [
+      'template rule pages/security-headers',
+      testNamed('test/infra/recommended-stack.test.ts', "'pages/security-headers'"),
+    ],
+    [
+      'settings',
+      testNamed('test/cloudfront/security-headers.test.ts', 'refuses settings CloudFront would refuse'),
+    ],
+  ],
+  'response-headers/csp-max-length': [
+    [
+      'template rule pages/security-headers',
+      testNamed('test/infra/recommended-stack.test.ts', 'a CSP longer than CloudFront takes'),
+    ],
+    ['settings', testNamed('test/cloudfront/security-headers.test.ts', 'CSP_MAX_LENGTH')],
+  ],
+  'viewer-tls/minimum-protocol': [
+    [
+      'template rule distribution/minimum-tls',
+      testNamed('test/infra/recommended-stack.test.ts', "'distribution/minimum-tls'"),
+    ],
   ],
 };
 

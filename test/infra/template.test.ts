@@ -16,6 +16,7 @@ import { loadEvent } from '../session/fixtures';
 import { expectKvsStack, KVS_BREAKS } from './kvs-breaks';
 import { type PackagedStack, packageStack } from './package-stack';
 import { loadSpec } from './spec';
+import { WAF_BREAKS } from './waf-breaks';
 import { readZip } from './zip';
 
 // One packaging run for the whole file (~10 s): `serverless package --stage prod` without AWS credentials.
@@ -28,6 +29,7 @@ const options: RuleOptions = {
   mediaPathPattern: `${settings.protectedPrefix}*`,
   authPathPattern: `${settings.authPrefix}*`,
   bindIp: settings.cloudFront.bindIp,
+  waf: settings.waf,
 };
 
 beforeAll(async () => {
@@ -608,6 +610,7 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
     },
   ],
   ...KVS_BREAKS,
+  ...WAF_BREAKS,
 ];
 
 describe('a template that breaks a rule fails with the rule named', () => {
