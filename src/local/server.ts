@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -65,6 +71,11 @@ export interface LocalEdgeOptions {
   handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler; viewerHost?: CloudFrontFunction };
   /** Test seam: the CloudFront verifier (default src/cloudfront/verifier). */
   verify?: (input: VerifyInput) => VerifyResult;
+  /**
+   * The stage's settings (default: `resolveSettings('local')` from config/settings.json). Tests pass
+   * a variant, e.g. `cloudFront.bindIp: true`; the login function gets the same settings.
+   */
+  settings?: Settings;
 }
 
 export interface LocalEdge {
@@ -218,12 +229,40 @@ async function loadEdgeHandler(stage: LocalStage): Promise<LambdaHandler> {
   return mod.handler;
 }
 
-/** Loads the login function with its local-stage environment (read at cold start). */
-async function loadLoginHandler(stage: LocalStage): Promise<LambdaHandler> {
-  Object.assign(process.env, loginEnvironment(stage));
-  const mod = (await import('../../functions/login')) as { handler?: LambdaHandler };
-  if (typeof mod.handler !== 'function') throw new LocalEdgeError('functions/login.ts exports no handler');
-  return mod.handler;
+/**
+ * The login function as functions/login.ts deploys it (`createLoginHandler`, which its `handler`
+ * export is), with the local stage's environment and settings.
+ */
+async function loadLoginHandler(stage: LocalStage, settings: Settings): Promise<LambdaHandler> {
+  const mod = (await import('../../functions/login')) as {
+    createLoginHandler?: (env: Record<string, string>, options: { settings: Settings }) => LambdaHandler;
+  };
+  if (typeof mod.createLoginHandler !== 'function')
+    throw new LocalEdgeError('functions/login.ts exports no createLoginHandler');
+  return mod.createLoginHandler(loginEnvironment(stage), { settings });
+}
+
+const HOST_NOT_ALLOWED_BODY = JSON.stringify({
+  error: {
+    code: 'ERR_HOST_NOT_ALLOWED',
+    message: 'The local edge answers only localhost, 127.0.0.1, [::1] and its --host name.',
+  },
+});
+
+/** The Host names the local edge answers: loopback names and the interface it was told to use. */
+export function allowedHostNames(listenHost: string): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  const own = listenHost.toLowerCase();
+  // 0.0.0.0 and :: are "every interface", not a name a browser would send.
+  if (own !== '0.0.0.0' && own !== '::' && own !== '') names.add(own.includes(':') ? `[${own}]` : own);
+  return names;
+}
+
+/** Whether a Host header names one of `allowed`, with or without a port. */
+export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (!header) return false;
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(header.trim());
+  return m !== null && allowed.has(m[1]!.toLowerCase());
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -247,7 +286,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const root = resolve(options.root ?? process.cwd());
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(line));
-  const settings = resolveSettings('local');
+  const settings = options.settings ?? resolveSettings('local');
   const behaviors = behaviorsFromSettings(settings);
   // The response headers policy of the pages and /auth/* (serverless.yml PagesResponseHeadersPolicy),
   // from the same settings: the browser test runs the pages under production's CSP.
@@ -255,11 +294,12 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
   const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
-  const login = options.handlers?.login ?? (await loadLoginHandler(stage));
+  const login = options.handlers?.login ?? (await loadLoginHandler(stage, settings));
   // The CloudFront Function serverless.yml deploys on /auth/* (viewer request), from the same file.
   const viewerHostFunction =
     options.handlers?.viewerHost ??
     loadCloudFrontFunction(join(root, 'functions', 'cloudfront', 'viewer-host.js'));
+  const allowedHosts = allowedHostNames(host);
   // The origin custom headers the /auth/* origin adds must be ones CloudFront accepts.
   const refused = refusedOriginHeaders([ORIGIN_SECRET_HEADER]);
   if (refused.length > 0)
@@ -289,7 +329,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       ['x-amz-cf-id', requestId],
     ];
     const send = (status: number, headers: Array<[string, string]>, body?: OriginResponse['body']) => {
-      const outHeaders: Record<string, string | string[]> = {};
+      const outHeaders: Record<string, string | string[]> = Object.create(null);
       for (const [name, value] of headers) {
         const key = name.toLowerCase();
         const prev = outHeaders[key];
@@ -299,13 +339,18 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       if (Buffer.isBuffer(body) && outHeaders['content-length'] === undefined)
         outHeaders['content-length'] = String(body.length);
       try {
-        res.writeHead(status, outHeaders);
+        // The reason phrase is always the status's own: a failed first writeHead leaves its
+        // statusMessage behind, and Node would reuse it for the 502 below.
+        res.writeHead(status, STATUS_CODES[status] ?? '', outHeaders);
       } catch {
         // A header value Node refuses (a control character): CloudFront would refuse it too.
         layer = 'cloudfront';
         note = 'response header failed validation';
         const page = Buffer.from(errorPage(502, 'Bad gateway.', 'A response header was invalid.', requestId));
-        res.writeHead(502, { 'content-type': 'text/html', 'content-length': String(page.length) });
+        res.writeHead(502, STATUS_CODES[502], {
+          'content-type': 'text/html',
+          'content-length': String(page.length),
+        });
         res.end(method === 'HEAD' ? undefined : page);
         return finish(502);
       }
@@ -347,6 +392,20 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
         page,
       );
     };
+
+    // DNS rebinding: a page on another site can point its own name at 127.0.0.1 and then talk to
+    // this server as same-origin. Only loopback names and the --host name are answered.
+    if (!isAllowedHost(req.headers.host, allowedHosts)) {
+      note = 'Host not allowed';
+      return send(
+        421,
+        [
+          ['content-type', 'application/json'],
+          ['cache-control', 'no-store'],
+        ],
+        Buffer.from(HOST_NOT_ALLOWED_BODY),
+      );
+    }
 
     const behavior = selectBehavior(behaviors, path);
     const viewerHost = req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`;
@@ -586,7 +645,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       log(
         `${req.method} ${req.url?.split('?')[0]} 500 cloudfront (local edge bug: ${error instanceof Error ? error.message : error})`,
       );
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      if (!res.headersSent) res.writeHead(500, STATUS_CODES[500], { 'content-type': 'text/plain' });
       res.end('local edge error');
     });
   });
