@@ -367,13 +367,13 @@ AWS_RULES.push(OAC_BUCKET_POLICY);
  * the origin, then drop the OAI statement. In this stack that is settings `originAccess: "oai+oac"`,
  * a deploy, then `"oac"` and a deploy.
  */
-export const OAI_TO_OAC_MIGRATION: AwsRule<readonly string[]> = {
+export const OAI_TO_OAC_MIGRATION: AwsRule<readonly ['oai', 'oai+oac', 'oac']> = {
   id: 'origin-access/migration',
   source: {
     ...RESTRICT_S3,
     section: 'Migrating from origin access identity (OAI) to origin access control (OAC)',
   },
-  value: ['oai', 'oai+oac', 'oac'],
+  value: ['oai', 'oai+oac', 'oac'] as const,
   silent:
     'The page does not say how long CloudFront keeps using the OAI after the distribution update; CloudFormation waits for the distribution to deploy before it updates the bucket policy that depends on it, so the OAI statement goes only after that.',
 };
@@ -579,7 +579,7 @@ export const WAF_CRS_BODY_LIMIT = rule<number>({
     'The CRS body rules (CrossSiteScripting_BODY, GenericLFI_BODY, …) would also judge a password, which is arbitrary text: edge-auth scopes the CRS group away from the sign-in path (a scope-down NOT statement), and sign-in is covered by the rate rule and the known-bad-inputs group instead.',
 });
 
-// --- KeyValueStore, Lambda@Edge scale quotas (issue 10) ---
+// --- KeyValueStore, Lambda@Edge request quota (issue 10) ---
 
 const KVS_FILE_FORMAT: AwsSource = {
   guide: 'Amazon CloudFront Developer Guide',
@@ -629,13 +629,6 @@ export const LAMBDA_EDGE_RPS_PER_REGION: AwsRule<number> = {
   value: 10_000,
 };
 
-/** Default concurrent executions, in each Region, shared with every Lambda function of the account. */
-export const LAMBDA_CONCURRENCY_PER_REGION: AwsRule<number> = {
-  id: 'lambda-edge/concurrent-executions-per-region',
-  source: LAMBDA_EDGE_QUOTAS,
-  value: 1_000,
-};
-
 const KVS_ACTIONS: AwsSource = {
   guide: 'Service Authorization Reference',
   page: 'Actions, resources, and condition keys for Amazon CloudFront KeyValueStore',
@@ -662,6 +655,5 @@ AWS_RULES.push(
   KVS_VALUE_MAX_BYTES,
   KVS_STORE_MAX_BYTES,
   LAMBDA_EDGE_RPS_PER_REGION,
-  LAMBDA_CONCURRENCY_PER_REGION,
   KVS_IAM_ACTIONS,
 );
