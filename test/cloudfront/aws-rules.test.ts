@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AWS_RULES, type AwsRule, citeRule } from '../../src/cloudfront/aws-rules';
+import { matchResource } from '../../src/cloudfront/wildcard';
+import { resolveSettings } from '../../src/config/settings';
+import { wafProblem } from '../../src/config/waf';
 import { checkStructure, type Template } from '../../src/deploy/template-rules';
+import { normalizePath } from '../../src/edge/uri';
 import { applyViewerRequestResult, toViewerRequestEvent } from '../../src/local/cloudfront-event';
 import { fromFunctionResult, toFunctionEvent } from '../../src/local/cloudfront-function';
+import { keyFromUri } from '../../src/local/origin';
 import { refusedOriginHeaders } from '../../src/local/server';
+import { GrantError, validateGrant } from '../../src/session/grants';
 
 // Every AWS rule the project relies on, where it is enforced, and a probe that breaks it there.
 // Removing an entry from AWS_RULES (or adding one without saying where it is enforced) fails here.
@@ -181,6 +187,76 @@ const ENFORCED: Record<string, Probe[]> = {
   ],
   'signed-policy/cookie-resource-scheme': [
     ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/cookie-resource-scheme')],
+  ],
+  // --- issue 9 ---
+  'cloudfront/max-url-length': [
+    [
+      'wildcard matcher',
+      () => !matchResource('https://h.example/*', `https://h.example/${'a'.repeat(8192)}`),
+    ],
+  ],
+  'cloudfront/max-request-length': [
+    ['wildcard matcher', testNamed('test/cloudfront/wildcard-hostile.test.ts', 'MAX_RESOURCE_LENGTH')],
+  ],
+  's3/plus-in-path': [
+    ['local origin', () => keyFromUri('/media/c+d/x') === 'media/c d/x'],
+    [
+      'edge path',
+      () =>
+        normalizePath('/media/c+d/x').ok &&
+        (normalizePath('/media/c+d/x') as { path: string }).path === '/media/c d/x',
+    ],
+    [
+      'grants',
+      () => {
+        try {
+          validateGrant('/media/c++/*', '/media/');
+          return false;
+        } catch (error) {
+          return error instanceof GrantError;
+        }
+      },
+    ],
+  ],
+  'waf/rate-limit-minimum': [
+    [
+      'settings',
+      () => wafProblem({ ...resolveSettings('prod').waf, signInRateLimit: 9 })?.[0] === 'waf.signInRateLimit',
+    ],
+    [
+      'template rule waf/sign-in-rate-limit',
+      testNamed('test/infra/waf-breaks.ts', "'waf/sign-in-rate-limit'"),
+    ],
+  ],
+  'waf/evaluation-windows': [
+    [
+      'settings',
+      () =>
+        wafProblem({ ...resolveSettings('prod').waf, evaluationWindowSeconds: 90 })?.[0] ===
+        'waf.evaluationWindowSeconds',
+    ],
+    ['template rule waf/sign-in-rate-limit', testNamed('test/infra/waf-breaks.ts', 'a 90-second window')],
+  ],
+  'waf/cloudfront-scope': [
+    ['template rule waf/cloudfront-scope', testNamed('test/infra/waf-breaks.ts', "'waf/cloudfront-scope'")],
+  ],
+  'waf/web-acl-id-arn': [
+    [
+      'template rule waf/distribution-web-acl',
+      testNamed('test/infra/waf-breaks.ts', "'waf/distribution-web-acl'"),
+    ],
+  ],
+  'waf/custom-response': [
+    [
+      'template rule waf/rate-limit-response',
+      testNamed('test/infra/waf-breaks.ts', "'waf/rate-limit-response'"),
+    ],
+  ],
+  'waf/crs-body-size': [
+    [
+      'template rule waf/managed-rule-groups',
+      testNamed('test/infra/waf-breaks.ts', 'the core rule set judging the sign-in body'),
+    ],
   ],
   'signed-policy/ip-address-ipv4': [
     ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/ip-address-ipv4')],
