@@ -40,8 +40,9 @@ export const AWS_RULES: AwsRule[] = [];
 // --- edge functions, origins and signed policies (issue 8) ---
 //
 // Verified with the search tool against the CloudFront Developer Guide and the Lambda Developer
-// Guide (current pages where the stored copy had them, else the awsdocs/amazon-cloudfront-developer-guide
-// source of the same page and section).
+// Guide: the stored current pages where their text was reachable, else the guide's own source
+// (github.com/awsdocs/amazon-cloudfront-developer-guide, last published June 2023) for the same
+// page and section. Page titles are the current ones.
 
 const CF = 'Amazon CloudFront Developer Guide';
 const CF_URL = 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/';
@@ -178,7 +179,7 @@ export const GENERATED_RESPONSE_STATUS = rule<{ min: number; max: number }>({
   ),
   value: { min: 200, max: 599 },
   silent:
-    'The page shows `status` as a string ("HTTP status code (string)") and says a value outside 200-599 is an error; it does not say that a number is refused. The local edge accepts a number or a numeric string and answers 502 only outside 200-599.',
+    'The page says "Provide the status code as a string" and that a value outside 200-599 is an error; it does not say that a number is refused or what the error is. The local edge accepts a number or a numeric string and answers 502 outside 200-599.',
 });
 
 export const GENERATED_RESPONSE_204_BODY = rule<number>({
@@ -320,6 +321,19 @@ export const COOKIE_POLICY_IP_IPV4_ONLY = rule<boolean>({
   value: true,
   silent:
     'The page says IPv6 is "not supported" in IpAddress but not what CloudFront answers for such a policy; the verifier answers AccessDenied (malformed-policy). Template rule distribution/ipv6 keeps IPv6 off for IP-bound stages.',
+});
+
+export const SIGNED_URL_IP_IPV4_ONLY = rule<boolean>({
+  id: 'signed-policy/url-ip-address-ipv4',
+  source: cf(
+    'Create a signed URL using a custom policy',
+    'Values that you specify in the policy statement for a signed URL that uses a custom policy (IpAddress)',
+    'private-content-creating-signed-url-custom-policy.html#private-content-custom-policy-statement-values',
+  ),
+  // The same words as the cookie page: "IP addresses in IPv6 format ... are not supported."
+  value: true,
+  silent:
+    'As for cookies, the page does not say what CloudFront answers; the verifier answers AccessDenied (malformed-policy) and the signer refuses.',
 });
 // --- origin access, response headers policy, viewer TLS (issue 8 part B) ---
 
