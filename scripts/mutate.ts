@@ -76,7 +76,10 @@ function main(): number {
         '--incrementalFile',
         join(dir, 'stryker-incremental.json'),
       ],
-      { stdio: 'inherit', env: { ...process.env, EDGE_AUTH_MUTATE_AREA: area, EDGE_AUTH_MUTATE_REPORT_DIR: dir } },
+      {
+        stdio: 'inherit',
+        env: { ...process.env, EDGE_AUTH_MUTATE_AREA: area, EDGE_AUTH_MUTATE_REPORT_DIR: dir },
+      },
     );
     if (run.status !== 0) {
       console.error(`mutate: Stryker failed on area "${area}" (exit ${run.status ?? run.signal})`);

@@ -21,16 +21,21 @@
   }
 
   // Only same-site paths: a `next` pointing elsewhere would make this page an open redirect.
+  // The same rule as the login function's (src/login/body.ts, safeNextPath): refuse control
+  // characters and `\` (the URL parser strips tab/CR/LF and reads `\` as `/`, so `/<TAB>/evil`
+  // is `//evil`), then resolve against our origin and require that it stays there. The value
+  // itself is kept (the parser's normalised path can be `//evil`: `/.//evil` normalises to it).
   function safeNext(value) {
-    if (
-      typeof value !== 'string' ||
-      !value.startsWith('/') ||
-      value.startsWith('//') ||
-      value.includes('\\')
-    ) {
-      return '/player.html';
+    const fallback = '/player.html';
+    if (typeof value !== 'string' || value.length > 1024 || !value.startsWith('/')) return fallback;
+    if (/[\u0000-\u001f\u007f-\u009f\\]/.test(value)) return fallback;
+    let url;
+    try {
+      url = new URL(value, window.location.origin);
+    } catch {
+      return fallback;
     }
-    return value;
+    return url.origin === window.location.origin ? value : fallback;
   }
 
   // The demo users exist only on the local edge (npm start): say so only there.
@@ -44,7 +49,7 @@
   if (reason && REASONS[reason]) show(REASONS[reason], reason === 'signed-out');
   else if (params.has('next')) show(REASONS.required);
 
-  function explain(status, body) {
+  function explain(status, body, retryAfter) {
     const code = body?.error?.code;
     if (status === 401 || code === 'ERR_LOGIN_FAILED')
       return 'That username and password do not match. Check them and try again.';
@@ -53,7 +58,12 @@
     if (status === 403)
       return 'This page is not allowed to sign you in. Open the sign-in page directly and try again.';
     if (status === 400 || status === 415) return 'Enter both your username and your password.';
-    if (status === 429) return 'Too many attempts. Wait a minute, then try again.';
+    if (status === 429) {
+      // AWS WAF's rate rule (and the local edge's copy) sends the window length in Retry-After.
+      const seconds = Number(retryAfter);
+      const minutes = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds / 60) : 1;
+      return `Too many sign-in attempts. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, then try again.`;
+    }
     return 'Signing in is not working right now. Try again in a moment.';
   }
 
@@ -85,7 +95,7 @@
       } catch {
         body = undefined;
       }
-      show(explain(response.status, body));
+      show(explain(response.status, body, response.headers.get('retry-after')));
       form.password.value = '';
       form.password.focus();
     } catch {

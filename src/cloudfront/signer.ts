@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { getSignedCookies, getSignedUrl } from '@aws-sdk/cloudfront-signer';
+import { type AwsRule, COOKIE_POLICY_IP_IPV4_ONLY, citeRule, SIGNED_URL_IP_IPV4_ONLY } from './aws-rules';
+import { parseIp } from './ip';
 import { buildPolicy } from './policy';
 import type { CloudFrontCookies, CookieAttributes, HashAlgorithm, SignCookiesInput } from './types';
 import { stripSigningParams } from './verifier';
@@ -20,6 +22,12 @@ export type SigningKey = string | KeyObject;
 // which also takes a KeyObject; that skips a PEM parse per signature.
 const sdkKey = (key: SigningKey) => key as unknown as string;
 
+/** CloudFront's custom-policy pages: IPv6 in IpAddress "is not supported" (aws-rules). */
+function refuseIpv6(sourceIp: string | undefined, rule: AwsRule<boolean>, what: string): void {
+  if (rule.value && sourceIp !== undefined && parseIp(sourceIp.split('/')[0]!)?.family === 6)
+    throw new SignError(`${what} take an IPv4 address or range only (${citeRule(rule)})`);
+}
+
 /**
  * Signs CloudFront cookies with a custom policy that we build (the SDK silently falls back to a
  * canned policy, which cannot hold wildcards, unless it is handed one). With hashAlgorithm SHA256
@@ -28,6 +36,16 @@ const sdkKey = (key: SigningKey) => key as unknown as string;
  * @example signCookies({ resource: 'https://d111.cloudfront.net/media/*', expires, keyPairId: 'K2JCJMDEHXQW5F', privateKey: pem })
  */
 export function signCookies(input: SignCookiesInput): CloudFrontCookies {
+  // The verifier refuses these too (cookiePolicyProblem); refusing here keeps a signer from
+  // handing out cookies CloudFront will not honour.
+  if (
+    COOKIE_POLICY_IP_IPV4_ONLY.value &&
+    input.sourceIp !== undefined &&
+    parseIp(input.sourceIp.split('/')[0]!)?.family === 6
+  )
+    throw new SignError(
+      `signed cookies take an IPv4 address or range only (${citeRule(COOKIE_POLICY_IP_IPV4_ONLY)})`,
+    );
   const policy = buildPolicy(input);
   let signed: ReturnType<typeof getSignedCookies>;
   try {
@@ -74,6 +92,7 @@ export function signUrl(input: SignUrlInput): string {
   const algorithm = input.hashAlgorithm ?? 'SHA1';
   if (!Number.isSafeInteger(input.expires) || input.expires < 0)
     throw new SignError('expires must be whole epoch seconds');
+  refuseIpv6(input.sourceIp, SIGNED_URL_IP_IPV4_ONLY, 'signed URLs');
   try {
     if (input.policy === 'canned') {
       if (input.notBefore !== undefined || input.sourceIp !== undefined || input.resource !== undefined)

@@ -1,5 +1,10 @@
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { parsePublicKeyPem } from '../keys/pem';
+import {
+  COOKIE_POLICY_IP_IPV4_ONLY,
+  COOKIE_POLICY_RESOURCE_SCHEMES,
+  SIGNED_URL_IP_IPV4_ONLY,
+} from './aws-rules';
 import { tryDecodeCloudFrontBase64 } from './base64';
 import { ipInCidr, parseCidr, parseIp } from './ip';
 import { buildCannedPolicy, type ParsedPolicy, type PolicyError, parsePolicyJson } from './policy';
@@ -45,7 +50,8 @@ type Params = Record<string, string>;
 
 /** Splits a raw query string; values are percent-decoded, first occurrence wins. Never throws. */
 function parseQuery(query: string): { params: Params; parts: string[] } {
-  const params: Params = {};
+  // Prototype-free: `constructor in {}` is true, which would hide a real parameter of that name.
+  const params: Params = Object.create(null);
   const parts = query.length ? query.split('&') : [];
   for (const part of parts) {
     const eq = part.indexOf('=');
@@ -223,11 +229,6 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
       return deny('MalformedPolicy', 'malformed-policy', detail);
     }
     policy = entry.policy;
-    // A signed cookie's policy must name its resource; only signed URLs may omit it (then any URL).
-    if (!urlSigned && policy.resource === undefined) {
-      check('policy', false, 'the cookie policy has no Resource');
-      return deny('AccessDenied', 'malformed-policy', 'the cookie policy has no Resource');
-    }
     signedBytes = entry.bytes;
   } else if (expiresText !== undefined) {
     facts.policyType = 'canned';
@@ -279,6 +280,10 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
     if (fail('signature', 'bad-signature', detail)) return first!;
   } else pass('signature', () => `signature verifies with key ${keyPairId} (${hashAlgorithm})`);
 
+  // After the signature, so a tampered policy is a bad signature first.
+  const valueProblem = policyValueProblem(policy, urlSigned);
+  if (valueProblem && fail('policy-values', 'malformed-policy', valueProblem)) return first!;
+
   if (!(input.now < policy.expires)) {
     const detail = `expired at ${iso(policy.expires)} (DateLessThan), now is ${iso(input.now)}`;
     if (fail('expiry', 'expired', detail)) return first!;
@@ -312,6 +317,24 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
 
   if (first) return first;
   return { result: { allow: true, via, keyPairId, policy: policy.json }, facts };
+}
+
+/**
+ * What the custom-policy pages forbid (src/cloudfront/aws-rules.ts): an IPv6 IpAddress (signed URLs
+ * and cookies), and for cookies a Resource that does not begin with http:// or https:// (signed URLs
+ * may also use *://). Either may omit Resource and then covers every URL
+ * (signed-policy/cookie-resource-optional). The pages do not say what CloudFront answers; the
+ * verifier answers AccessDenied.
+ */
+function policyValueProblem(policy: ParsedPolicy, urlSigned: boolean): string | undefined {
+  const resource = policy.resource;
+  const schemes = COOKIE_POLICY_RESOURCE_SCHEMES.value;
+  if (!urlSigned && resource !== undefined && !schemes.some((s) => resource.toLowerCase().startsWith(s)))
+    return `the cookie policy's Resource must begin with ${schemes.join(' or ')} (${COOKIE_POLICY_RESOURCE_SCHEMES.id})`;
+  const ipRule = urlSigned ? SIGNED_URL_IP_IPV4_ONLY : COOKIE_POLICY_IP_IPV4_ONLY;
+  if (ipRule.value && policy.sourceIp !== undefined && parseCidr(policy.sourceIp)?.family === 6)
+    return `the policy's IpAddress is IPv6, which CloudFront does not support there (${ipRule.id})`;
+  return undefined;
 }
 
 /**

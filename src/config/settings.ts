@@ -1,4 +1,8 @@
 import raw from '../../config/settings.json';
+import { checkResponseHeaders, type ResponseHeadersSettings } from '../cloudfront/security-headers';
+import { assertSessionCookieFits } from '../session/cookie-size';
+import { validateGrant } from '../session/grants';
+import { type WafSettings, wafProblem } from './waf';
 
 /**
  * The one source of truth for the product's settings. `config/settings.json` is read by
@@ -33,16 +37,42 @@ export interface Settings {
     bindIp: boolean;
   };
   edge: { sessionCacheSize: number };
+  /** AWS WAF on the distribution (rate limit on sign-in and refresh, managed rule groups). */
+  waf: WafSettings;
+  login: {
+    /**
+     * How long a login container may use the users list it read (file or SSM) before reading it
+     * again: a removed user is refused at sign-in and refresh at most this long after removal.
+     */
+    usersTtlSeconds: number;
+  };
   /** Origins allowed to call /auth/* with cookies and to read edge denials (CORS). */
   allowedOrigins: string[];
   /** CloudFront PriceClass for the distribution (deployed stages only). */
   priceClass?: string;
+  /**
+   * How CloudFront reads the private bucket (deployed stages only): `oai` (origin access identity,
+   * the default) or `oac` (origin access control, which AWS recommends and which SSE-KMS needs).
+   * `oai+oac` is the step between them when switching an existing stack (docs/deploy.md): the
+   * origins still use the OAI while the bucket policy already admits the OAC.
+   */
+  originAccess: OriginAccess;
+  /**
+   * The security headers of the pages and `/auth/*` (HSTS, nosniff, X-Frame-Options, referrer
+   * policy, Content-Security-Policy): a CloudFront response headers policy in AWS, the same
+   * headers from the local edge.
+   */
+  responseHeaders: ResponseHeadersSettings;
   /** Optional alias domain and its ACM certificate (us-east-1) for the distribution. */
   aliasDomain?: string;
   certificateArn?: string;
   /** Optional OIDC sign-in with ID tokens from an identity provider (Cognito, Auth0, Okta, …). */
   oidc?: OidcSettings;
 }
+
+export type OriginAccess = 'oai' | 'oac' | 'oai+oac';
+
+export const ORIGIN_ACCESS_VALUES: readonly OriginAccess[] = ['oai', 'oac', 'oai+oac'];
 
 export interface OidcSettings {
   /** The `iss` of the provider's ID tokens, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc`. */
@@ -110,11 +140,24 @@ export function validateSettings(s: Settings): Settings {
     fail('cloudFront.maxCookieSets', 'must be a positive integer');
   if (!Number.isInteger(s.edge.sessionCacheSize) || s.edge.sessionCacheSize < 1)
     fail('edge.sessionCacheSize', 'must be a positive integer');
+  if (
+    !isObject(s.login) ||
+    !Number.isInteger(s.login.usersTtlSeconds) ||
+    s.login.usersTtlSeconds < 0 ||
+    s.login.usersTtlSeconds > 3600
+  )
+    fail('login.usersTtlSeconds', 'must be a whole number of seconds from 0 to 3600');
+  const waf = wafProblem(s.waf);
+  if (waf) fail(waf[0], waf[1]);
   for (const origin of s.allowedOrigins) {
     if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin))
       fail('allowedOrigins', `has a bad origin "${origin}"`);
   }
   if (s.aliasDomain && !s.certificateArn) fail('certificateArn', 'is required when aliasDomain is set');
+  if (!isObject(s.responseHeaders)) fail('responseHeaders', 'must be an object');
+  for (const [field, why] of checkResponseHeaders(s.responseHeaders)) fail(`responseHeaders.${field}`, why);
+  if (!ORIGIN_ACCESS_VALUES.includes(s.originAccess))
+    fail('originAccess', `must be one of ${ORIGIN_ACCESS_VALUES.map((v) => `"${v}"`).join(', ')}`);
   if (s.oidc !== undefined) {
     const o = s.oidc;
     const url = /^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$))\S+$/;
@@ -130,6 +173,21 @@ export function validateSettings(s: Settings): Settings {
         grants.some((g) => typeof g !== 'string' || !g.startsWith(s.protectedPrefix))
       )
         fail(`oidc.grantMap.${value}`, `must be a list of grants under ${s.protectedPrefix}`);
+      for (const grant of grants as string[]) {
+        try {
+          validateGrant(grant, s.protectedPrefix);
+        } catch (error) {
+          fail(`oidc.grantMap.${value}`, (error as Error).message);
+        }
+      }
+    }
+    // A user in every mapped group gets every grant, with a username of up to 256 characters
+    // (src/login/oidc.ts): that session cookie must still be one a browser keeps.
+    const all = [...new Set(Object.values(o.grantMap).flat())];
+    try {
+      assertSessionCookieFits(s, { sub: 'u'.repeat(256), grants: all, amr: 'oidc' }, 'a user in every group');
+    } catch (error) {
+      fail('oidc.grantMap', (error as Error).message);
     }
   }
   return s;
@@ -144,7 +202,10 @@ export function resolveSettings(stage: string, source: Json = raw as Json): Sett
       `unknown stage "${stage}": add it under "stages" in config/settings.json (known: ${Object.keys(stages ?? {}).join(', ')})`,
     );
   }
-  const merged = merge({ secure: true, ...defaults }, override) as unknown as Omit<Settings, 'stage'>;
+  const merged = merge({ secure: true, originAccess: 'oai', ...defaults }, override) as unknown as Omit<
+    Settings,
+    'stage'
+  >;
   return validateSettings({ ...merged, stage });
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { securityHeadersConfig } from '../cloudfront/security-headers';
 import { resolveSettings } from '../config/settings';
 import {
   type Keyring,
@@ -9,12 +10,15 @@ import {
   readPublicKeyPem,
   ssmNames,
 } from '../keys/keyring';
+import { type OriginAccessValues, originAccessValues } from './origin-access';
+import { loadOriginSecretIds, originSecretStackValues } from './origin-secret';
+import { wafResponseBodies, wafRules } from './waf';
 
 /**
  * The stage-dependent parts of serverless.yml, computed from config/settings.json and the stage's
  * keyring. serverless.yml reads them as `${self:custom.stack.<name>}` through scripts/stack.cjs.
  */
-export interface StackValues {
+export interface StackValues extends OriginAccessValues {
   stage: string;
   /** `/media/*`: the behavior CloudFront guards with the trusted key group and the edge function. */
   mediaPathPattern: string;
@@ -39,10 +43,16 @@ export interface StackValues {
   signInUrl: unknown;
   /** Source of the CloudFront Function (cloudfront-js-2.0) on `/auth/*`. */
   viewerHostCode: string;
+  /** 'true' when the stage's `waf.enabled` (CloudFormation conditions compare strings). */
+  wafEnabled: string;
+  /** The web ACL's Rules and CustomResponseBodies (src/deploy/waf.ts). */
+  wafRules: unknown[];
+  wafResponseBodies: Record<string, unknown>;
+  /** `{{resolve:ssm:/edge-auth/<stage>/origin-secret/<id>}}`: the `/auth/*` origin header, resolved at deploy time. */
+  originSecretHeaderValue: string;
+  /** `SecurityHeadersConfig` of the response headers policy on the pages and `/auth/*` (settings responseHeaders). */
+  securityHeadersConfig: Record<string, unknown>;
 }
-
-/** The UUID part of the stack id (`arn:…:stack/<name>/<uuid>`), shared by the login origin and the function. */
-export const ORIGIN_SECRET_VALUE = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
 
 /** `20261128-ab12` → `CloudFrontPublicKey20261128ab12`: CloudFormation logical ids are alphanumeric. */
 export function publicKeyLogicalId(id: string): string {
@@ -88,10 +98,12 @@ export function stackValues(stage: string, root: string): StackValues {
   const dir = keyringDir(stage, root);
   const keyring = loadKeyring(dir);
   const signingKeyLogicalId = publicKeyLogicalId(keyring.signing.cloudFront);
+  const originSecret = originSecretStackValues(stage, loadOriginSecretIds(dir, stage));
   const parameters = [
     ssmNames.cloudFront(stage, keyring.signing.cloudFront),
     ssmNames.session(stage, keyring.signing.session),
     ssmNames.users(stage),
+    ...originSecret.parameters,
   ];
   const loginEnvironment: Record<string, unknown> = {
     EDGE_AUTH_STAGE: stage,
@@ -100,9 +112,10 @@ export function stackValues(stage: string, root: string): StackValues {
     EDGE_AUTH_SESSION_PRIVATE_KEY: `ssm:${parameters[1]}`,
     EDGE_AUTH_SESSION_KID: keyring.signing.session,
     EDGE_AUTH_USERS: `ssm:${parameters[2]}`,
-    // The same value CloudFront adds as an origin header on /auth/* (serverless.yml): the stack's
-    // UUID, unknown outside the account, so calls straight to the public function URL are refused.
-    EDGE_AUTH_ORIGIN_SECRET: ORIGIN_SECRET_VALUE,
+    // The random value CloudFront adds as an origin header on /auth/* (serverless.yml), read from
+    // SSM at cold start, and during a rotation the previous one: calls straight to the public
+    // function URL are refused, and no sign-in fails while edge locations switch values.
+    ...originSecret.environment,
   };
   if (settings.aliasDomain) loginEnvironment.EDGE_AUTH_PUBLIC_HOST = settings.aliasDomain;
   const signInUrl = settings.aliasDomain
@@ -124,6 +137,12 @@ export function stackValues(stage: string, root: string): StackValues {
     loginEnvironment,
     loginParameterArns: parameters.map(ssmArn),
     signInUrl,
+    wafEnabled: settings.waf.enabled ? 'true' : 'false',
+    wafRules: wafRules(settings),
+    wafResponseBodies: wafResponseBodies(),
     viewerHostCode: readFileSync(join(root, 'functions', 'cloudfront', 'viewer-host.js'), 'utf8'),
+    originSecretHeaderValue: originSecret.headerValue,
+    securityHeadersConfig: securityHeadersConfig(settings.responseHeaders),
+    ...originAccessValues(stage, settings.originAccess),
   };
 }

@@ -6,11 +6,15 @@
  */
 
 import { AUTH_RULES } from './rules/auth';
+import { AWS_TEMPLATE_RULES } from './rules/aws';
 import { BUCKET_RULES } from './rules/bucket';
 import { DISTRIBUTION_RULES } from './rules/distribution';
 import { LAMBDA_EDGE_RULES } from './rules/lambda-edge';
 import { LOGIN_RULES } from './rules/login';
 import { MEDIA_RULES } from './rules/media';
+import { originAccessRules } from './rules/origin-access';
+import { originSecretRule } from './rules/origin-secret';
+import { responseHeadersRules } from './rules/response-headers';
 import {
   branches,
   isIntrinsic,
@@ -23,6 +27,7 @@ import {
   type Violation,
   walkIntrinsics,
 } from './rules/template-json';
+import { WAF_RULES } from './rules/waf';
 
 export { EDGE_RUNTIMES } from './rules/lambda-edge';
 export {
@@ -230,6 +235,12 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   ...LAMBDA_EDGE_RULES,
   ...AUTH_RULES,
   ...LOGIN_RULES,
+  ...AWS_TEMPLATE_RULES,
+  ...WAF_RULES,
+  // issue 8 part B: the origin secret from SSM, OAI/OAC per stage, security headers, viewer TLS
+  originSecretRule,
+  ...originAccessRules,
+  ...responseHeadersRules,
 ];
 
 /** Runs every structural rule; each violation carries the rule's name and source. */

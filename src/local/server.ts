@@ -1,14 +1,28 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseCookieHeader } from 'cookie';
+import {
+  FUNCTION_URL_MAX_PAYLOAD_BYTES,
+  headerListed,
+  ORIGIN_CUSTOM_HEADER_DENYLIST,
+} from '../cloudfront/aws-rules';
+import { securityHeaders, withSecurityHeaders } from '../cloudfront/security-headers';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { resolveSettings, type Settings } from '../config/settings';
+import type { WafSettings } from '../config/waf';
+import { ORIGIN_SECRET_HEADER } from '../login/headers';
 import { applyViewerRequestResult, toViewerRequestEvent } from './cloudfront-event';
 import {
   type CloudFrontFunction,
@@ -19,6 +33,7 @@ import {
 import { fromHttpApiResult, toHttpApiEvent } from './http-api-event';
 import { keyFromUri, LocalBucket, type OriginResponse, s3AccessDenied } from './origin';
 import { behaviorsFromSettings, selectBehavior } from './path-pattern';
+import { createRateLimiter } from './rate-limit';
 import { ensureLocalStage, type LocalStage, loginEnvironment } from './setup';
 
 /**
@@ -56,8 +71,15 @@ export interface LocalEdgeOptions {
   log?: (line: string) => void;
   /** Test seams: stand-ins for the viewer-request function and the login function. */
   handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler; viewerHost?: CloudFrontFunction };
+  /** Test seam: overrides of the stage's `waf` settings for the sign-in rate limit. */
+  waf?: Partial<WafSettings>;
   /** Test seam: the CloudFront verifier (default src/cloudfront/verifier). */
   verify?: (input: VerifyInput) => VerifyResult;
+  /**
+   * The stage's settings (default: `resolveSettings('local')` from config/settings.json). Tests pass
+   * a variant, e.g. `cloudFront.bindIp: true`; the login function gets the same settings.
+   */
+  settings?: Settings;
 }
 
 export interface LocalEdge {
@@ -83,7 +105,22 @@ export class LocalEdgeError extends Error {
 /** Lambda@Edge viewer-request functions get 5 seconds. */
 const VIEWER_REQUEST_TIMEOUT_MS = 5000;
 const LOGIN_TIMEOUT_MS = 10000;
-const MAX_AUTH_BODY = 1024 * 1024;
+// A function URL in BUFFERED mode takes at most 6 MB (aws-rules: lambda/function-url-buffered-payload).
+const MAX_FUNCTION_URL_PAYLOAD = FUNCTION_URL_MAX_PAYLOAD_BYTES.value;
+const MAX_AUTH_BODY = MAX_FUNCTION_URL_PAYLOAD;
+/**
+ * The address the login function sees as `requestContext.http.sourceIp`. Behind CloudFront a
+ * function URL's source IP is the TCP peer: a CloudFront edge server, never the viewer. The local
+ * edge uses a fixed address from CloudFront's origin-facing range (130.176.0.0/16 appears in
+ * AWS's ip-ranges.json as CLOUDFRONT_ORIGIN_FACING) rather than a loopback address, so it can never
+ * equal a local viewer's address and a login function that trusts it shows the bug.
+ */
+export const CLOUDFRONT_ORIGIN_FACING_IP = '130.176.0.1';
+
+/** Origin custom header names CloudFront would refuse (aws-rules: origin-custom-headers/denylist). */
+export function refusedOriginHeaders(names: readonly string[]): string[] {
+  return names.filter((name) => headerListed(ORIGIN_CUSTOM_HEADER_DENYLIST.value, name));
+}
 const FUNCTION_URL_DOMAIN = 'localloginfunctionurl0000000000.lambda-url.us-east-1.on.aws';
 const DISTRIBUTION_ID = 'ELOCALEDGE00001';
 
@@ -196,12 +233,40 @@ async function loadEdgeHandler(stage: LocalStage): Promise<LambdaHandler> {
   return mod.handler;
 }
 
-/** Loads the login function with its local-stage environment (read at cold start). */
-async function loadLoginHandler(stage: LocalStage): Promise<LambdaHandler> {
-  Object.assign(process.env, loginEnvironment(stage));
-  const mod = (await import('../../functions/login')) as { handler?: LambdaHandler };
-  if (typeof mod.handler !== 'function') throw new LocalEdgeError('functions/login.ts exports no handler');
-  return mod.handler;
+/**
+ * The login function as functions/login.ts deploys it (`createLoginHandler`, which its `handler`
+ * export is), with the local stage's environment and settings.
+ */
+async function loadLoginHandler(stage: LocalStage, settings: Settings): Promise<LambdaHandler> {
+  const mod = (await import('../../functions/login')) as {
+    createLoginHandler?: (env: Record<string, string>, options: { settings: Settings }) => LambdaHandler;
+  };
+  if (typeof mod.createLoginHandler !== 'function')
+    throw new LocalEdgeError('functions/login.ts exports no createLoginHandler');
+  return mod.createLoginHandler(loginEnvironment(stage), { settings });
+}
+
+const HOST_NOT_ALLOWED_BODY = JSON.stringify({
+  error: {
+    code: 'ERR_HOST_NOT_ALLOWED',
+    message: 'The local edge answers only localhost, 127.0.0.1, [::1] and its --host name.',
+  },
+});
+
+/** The Host names the local edge answers: loopback names and the interface it was told to use. */
+export function allowedHostNames(listenHost: string): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  const own = listenHost.toLowerCase();
+  // 0.0.0.0 and :: are "every interface", not a name a browser would send.
+  if (own !== '0.0.0.0' && own !== '::' && own !== '') names.add(own.includes(':') ? `[${own}]` : own);
+  return names;
+}
+
+/** Whether a Host header names one of `allowed`, with or without a port. */
+export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (!header) return false;
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(header.trim());
+  return m !== null && allowed.has(m[1]!.toLowerCase());
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -225,16 +290,28 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const root = resolve(options.root ?? process.cwd());
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(line));
-  const settings = resolveSettings('local');
+  const settings = options.settings ?? resolveSettings('local');
   const behaviors = behaviorsFromSettings(settings);
+  // The response headers policy of the pages and /auth/* (serverless.yml PagesResponseHeadersPolicy),
+  // from the same settings: the browser test runs the pages under production's CSP.
+  const pageHeaders = securityHeaders(settings.responseHeaders);
   const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
   const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
-  const login = options.handlers?.login ?? (await loadLoginHandler(stage));
+  const login = options.handlers?.login ?? (await loadLoginHandler(stage, settings));
   // The CloudFront Function serverless.yml deploys on /auth/* (viewer request), from the same file.
   const viewerHostFunction =
     options.handlers?.viewerHost ??
     loadCloudFrontFunction(join(root, 'functions', 'cloudfront', 'viewer-host.js'));
+  const allowedHosts = allowedHostNames(host);
+  // The web ACL's sign-in rate rule, from the same `waf` settings as the deployed one.
+  const rateLimiter = createRateLimiter({ ...settings.waf, ...options.waf }, settings.authPrefix);
+  // The origin custom headers the /auth/* origin adds must be ones CloudFront accepts.
+  const refused = refusedOriginHeaders([ORIGIN_SECRET_HEADER]);
+  if (refused.length > 0)
+    throw new LocalEdgeError(
+      `CloudFront refuses origin custom headers ${refused.join(', ')} (${ORIGIN_CUSTOM_HEADER_DENYLIST.id})`,
+    );
   const protectedKeyPrefix = settings.protectedPrefix.replace(/^\//, '');
   const bucket = new LocalBucket([
     { prefix: protectedKeyPrefix, dir: resolve(options.mediaDir ?? join(root, 'media')) },
@@ -258,7 +335,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       ['x-amz-cf-id', requestId],
     ];
     const send = (status: number, headers: Array<[string, string]>, body?: OriginResponse['body']) => {
-      const outHeaders: Record<string, string | string[]> = {};
+      const outHeaders: Record<string, string | string[]> = Object.create(null);
       for (const [name, value] of headers) {
         const key = name.toLowerCase();
         const prev = outHeaders[key];
@@ -268,13 +345,18 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       if (Buffer.isBuffer(body) && outHeaders['content-length'] === undefined)
         outHeaders['content-length'] = String(body.length);
       try {
-        res.writeHead(status, outHeaders);
+        // The reason phrase is always the status's own: a failed first writeHead leaves its
+        // statusMessage behind, and Node would reuse it for the 502 below.
+        res.writeHead(status, STATUS_CODES[status] ?? '', outHeaders);
       } catch {
         // A header value Node refuses (a control character): CloudFront would refuse it too.
         layer = 'cloudfront';
         note = 'response header failed validation';
         const page = Buffer.from(errorPage(502, 'Bad gateway.', 'A response header was invalid.', requestId));
-        res.writeHead(502, { 'content-type': 'text/html', 'content-length': String(page.length) });
+        res.writeHead(502, STATUS_CODES[502], {
+          'content-type': 'text/html',
+          'content-length': String(page.length),
+        });
         res.end(method === 'HEAD' ? undefined : page);
         return finish(502);
       }
@@ -316,6 +398,20 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
         page,
       );
     };
+
+    // DNS rebinding: a page on another site can point its own name at 127.0.0.1 and then talk to
+    // this server as same-origin. Only loopback names and the --host name are answered.
+    if (!isAllowedHost(req.headers.host, allowedHosts)) {
+      note = 'Host not allowed';
+      return send(
+        421,
+        [
+          ['content-type', 'application/json'],
+          ['cache-control', 'no-store'],
+        ],
+        Buffer.from(HOST_NOT_ALLOWED_BODY),
+      );
+    }
 
     const behavior = selectBehavior(behaviors, path);
     const viewerHost = req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`;
@@ -407,6 +503,16 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     }
 
     if (behavior.kind === 'auth') {
+      // AWS WAF runs before CloudFront's behaviors and functions: a limited request goes no further.
+      const limited = rateLimiter.check(method, path, clientIp, Date.now());
+      if (limited) {
+        note = 'AWS WAF sign-in rate limit';
+        return send(
+          limited.status,
+          [...limited.headers, ...cfHeaders('Error from cloudfront')],
+          limited.body,
+        );
+      }
       layer = 'login';
       const body = await readBody(req, MAX_AUTH_BODY);
       if (!body) {
@@ -460,7 +566,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       for (let i = 0; i + 1 < fnOutcome.rawHeaders.length; i += 2) {
         const lower = fnOutcome.rawHeaders[i]!.toLowerCase();
         if (lower === 'host' || lower === 'connection' || lower === 'keep-alive') continue;
-        if (lower === 'x-auth-origin-secret') continue;
+        if (lower === ORIGIN_SECRET_HEADER) continue;
         rawHeaders.push(fnOutcome.rawHeaders[i]!, fnOutcome.rawHeaders[i + 1]!);
       }
       rawHeaders.push(
@@ -468,7 +574,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
         FUNCTION_URL_DOMAIN,
         // The origin custom header of the /auth/* origin (serverless.yml); CloudFront replaces a
         // viewer-sent header of the same name, which the loop above already dropped.
-        'x-auth-origin-secret',
+        ORIGIN_SECRET_HEADER,
         stage.originSecret,
         'x-forwarded-for',
         clientIp,
@@ -482,11 +588,19 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
         target: fnOutcome.target,
         rawHeaders,
         body,
-        sourceIp: clientIp,
+        sourceIp: CLOUDFRONT_ORIGIN_FACING_IP,
         domainName: FUNCTION_URL_DOMAIN,
         requestId: randomBytes(16).toString('hex'),
         now: Date.now(),
       });
+      if (Buffer.byteLength(JSON.stringify(event)) > MAX_FUNCTION_URL_PAYLOAD) {
+        note = 'request payload over the function URL limit';
+        return send(
+          413,
+          [['content-type', 'application/json']],
+          Buffer.from('{"Message":"Request Entity Too Large"}'),
+        );
+      }
       let response: ReturnType<typeof fromHttpApiResult>;
       try {
         response = fromHttpApiResult(
@@ -500,9 +614,17 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
           body: Buffer.from('{"Message":"Internal Server Error"}'),
         };
       }
+      if (Buffer.isBuffer(response.body) && response.body.length > MAX_FUNCTION_URL_PAYLOAD) {
+        note = 'login response over the function URL payload limit';
+        response = {
+          status: 502,
+          headers: [['content-type', 'application/json']],
+          body: Buffer.from('{"Message":"Internal Server Error"}'),
+        };
+      }
       return send(
         response.status,
-        [...response.headers, ...cfHeaders('Miss from cloudfront')],
+        withSecurityHeaders([...response.headers, ...cfHeaders('Miss from cloudfront')], pageHeaders),
         response.body,
       );
     }
@@ -523,10 +645,13 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     else response = await bucket.get(key === '' ? 'web/index.html' : `web/${key}`, method, conditional);
     return send(
       response.status,
-      [
-        ...response.headers,
-        ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
-      ],
+      withSecurityHeaders(
+        [
+          ...response.headers,
+          ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
+        ],
+        pageHeaders,
+      ),
       response.body,
     );
   }
@@ -536,7 +661,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       log(
         `${req.method} ${req.url?.split('?')[0]} 500 cloudfront (local edge bug: ${error instanceof Error ? error.message : error})`,
       );
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      if (!res.headersSent) res.writeHead(500, STATUS_CODES[500], { 'content-type': 'text/plain' });
       res.end('local edge error');
     });
   });

@@ -33,8 +33,10 @@ export interface LocalStage {
   sessionKid: string;
   sessionPrivateKeyFile: string;
   usersFile: string;
-  /** What the `/auth/*` origin adds as `x-auth-origin-secret` (in AWS: the stack's UUID); new each start. */
+  /** What the `/auth/*` origin adds as `x-auth-origin-secret` (in AWS: a random value in SSM); kept in `.local/origin-secret`. */
   originSecret: string;
+  /** The file holding it, which the login function reads as `file:` (as it reads `ssm:` in AWS). */
+  originSecretFile: string;
   /** Every CloudFront public key of the keyring, by key pair ID: the distribution's trusted key group. */
   trustedKeys: Map<string, KeyObject>;
   /** What was made on this run (empty when everything already existed). */
@@ -77,7 +79,7 @@ function createKeyring(dir: string): void {
 /** The local stand-in for the stack UUID the `/auth/*` origin header carries: made once, kept. */
 function ensureOriginSecret(file: string, created: string[]): string {
   if (!existsSync(file)) {
-    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
     created.push(file);
   }
   return readFileSync(file, 'utf8').trim();
@@ -140,6 +142,7 @@ export async function ensureLocalStage(
     sessionPrivateKeyFile,
     usersFile,
     originSecret: ensureOriginSecret(join(stateDir, 'origin-secret'), created),
+    originSecretFile: join(stateDir, 'origin-secret'),
     trustedKeys,
     created,
   };
@@ -154,6 +157,6 @@ export function loginEnvironment(stage: LocalStage): Record<string, string> {
     EDGE_AUTH_SESSION_KID: stage.sessionKid,
     EDGE_AUTH_SESSION_PRIVATE_KEY: `file:${stage.sessionPrivateKeyFile}`,
     EDGE_AUTH_USERS: `file:${stage.usersFile}`,
-    EDGE_AUTH_ORIGIN_SECRET: stage.originSecret,
+    EDGE_AUTH_ORIGIN_SECRET: `file:${stage.originSecretFile}`,
   };
 }

@@ -6,6 +6,7 @@ import { createOidcVerifier } from './oidc';
 import { awsSsmReader, loadSecret, SecretError, type SsmReader } from './secrets';
 import type { LoginContext } from './service';
 import { hashPassword, parseUsersFile } from './users';
+import { createUsersSource } from './users-source';
 
 export interface LoadContextOptions {
   readSsm?: SsmReader;
@@ -14,6 +15,8 @@ export interface LoadContextOptions {
   settings?: Settings;
   /** Precomputed dummy hash (tests); by default one is made with the default scrypt parameters. */
   dummyHash?: string;
+  /** The clock (epoch ms) that stamps when the users list was loaded; default Date.now. */
+  now?: () => number;
 }
 
 /**
@@ -35,11 +38,17 @@ export async function loadLoginContext(
   const kid = env.EDGE_AUTH_SESSION_KID;
   if (!kid || !/^[a-z0-9-]{1,32}$/.test(kid)) throw new SecretError('EDGE_AUTH_SESSION_KID must be a key id');
 
-  const [cloudFrontPem, sessionPem, usersText] = await Promise.all([
+  const [cloudFrontPem, sessionPem, usersText, originSecret, previousOriginSecret] = await Promise.all([
     loadSecret('EDGE_AUTH_CLOUDFRONT_PRIVATE_KEY', env.EDGE_AUTH_CLOUDFRONT_PRIVATE_KEY, readSsm),
     loadSecret('EDGE_AUTH_SESSION_PRIVATE_KEY', env.EDGE_AUTH_SESSION_PRIVATE_KEY, readSsm),
     env.EDGE_AUTH_USERS
       ? loadSecret('EDGE_AUTH_USERS', env.EDGE_AUTH_USERS, readSsm)
+      : Promise.resolve(undefined),
+    env.EDGE_AUTH_ORIGIN_SECRET
+      ? loadSecret('EDGE_AUTH_ORIGIN_SECRET', env.EDGE_AUTH_ORIGIN_SECRET, readSsm)
+      : Promise.resolve(undefined),
+    env.EDGE_AUTH_ORIGIN_SECRET_PREVIOUS
+      ? loadSecret('EDGE_AUTH_ORIGIN_SECRET_PREVIOUS', env.EDGE_AUTH_ORIGIN_SECRET_PREVIOUS, readSsm)
       : Promise.resolve(undefined),
   ]);
 
@@ -58,22 +67,34 @@ export async function loadLoginContext(
   }
   verify.set(kid, session.verify);
 
-  const users = usersText
-    ? new Map(
-        parseUsersFile(usersText, 'EDGE_AUTH_USERS', settings.protectedPrefix).users.map((u) => [
-          u.username,
-          u,
-        ]),
+  const loadedAt = (options.now ?? Date.now)();
+  const toMap = (text: string) =>
+    new Map(
+      parseUsersFile(text, 'EDGE_AUTH_USERS', settings.protectedPrefix).users.map((u) => [u.username, u]),
+    );
+  const users = usersText ? toMap(usersText) : undefined;
+  const usersSource = users
+    ? createUsersSource(users, loadedAt, settings.login.usersTtlSeconds, async () =>
+        toMap(await loadSecret('EDGE_AUTH_USERS', env.EDGE_AUTH_USERS, readSsm)),
       )
     : undefined;
   const publicHost = env.EDGE_AUTH_PUBLIC_HOST || undefined;
-  const originSecret = env.EDGE_AUTH_ORIGIN_SECRET || undefined;
-  if (originSecret !== undefined && originSecret.length < 16) {
-    throw new SecretError('EDGE_AUTH_ORIGIN_SECRET must be at least 16 characters');
-  }
+  const originSecrets = [originSecret, previousOriginSecret].map((value, i) => {
+    const variable = i === 0 ? 'EDGE_AUTH_ORIGIN_SECRET' : 'EDGE_AUTH_ORIGIN_SECRET_PREVIOUS';
+    if (value === undefined) return undefined;
+    // Files and parameters may end in a newline; the header value never does.
+    const trimmed = value.trim();
+    // 22 base64url characters carry 128 bits: `keys init` makes 43 (256 bits).
+    if (!/^[A-Za-z0-9_-]{22,}$/.test(trimmed))
+      throw new SecretError(`${variable} must be at least 22 base64url characters (128 bits)`);
+    return trimmed;
+  });
+  if (originSecrets[0] === undefined && originSecrets[1] !== undefined)
+    throw new SecretError('EDGE_AUTH_ORIGIN_SECRET_PREVIOUS needs EDGE_AUTH_ORIGIN_SECRET');
   return {
     settings,
     users,
+    usersSource,
     oidc: settings.oidc
       ? createOidcVerifier(
           settings.oidc,
@@ -85,7 +106,8 @@ export async function loadLoginContext(
     cloudFront: { keyPairId, privateKey: cloudFrontKey },
     session: { signing: session.signing, verify },
     publicHost,
-    originSecret,
+    originSecrets:
+      originSecrets[0] === undefined ? undefined : originSecrets.filter((v): v is string => v !== undefined),
     dummyHash:
       options.dummyHash ?? (await hashPassword('not a password: compared when the user does not exist')),
   };

@@ -1,4 +1,5 @@
 import { createHash, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import { decodeJwt } from 'jose';
 import {
   CLOUDFRONT_COOKIE_NAMES,
@@ -10,44 +11,60 @@ import type { CookieAttributes } from '../cloudfront/types';
 import { type Settings, sessionCookieName } from '../config/settings';
 import { readCookie } from '../edge/cookies';
 import { planCookieSets } from '../session/cookie-plan';
+import { MAX_COOKIE_BYTES, SessionTooLargeError } from '../session/cookie-size';
 import { parseGrants } from '../session/grants';
 import type { SessionSigningKey, SessionVerifyKey } from '../session/keys';
 import { issueSessionToken, type SessionClaims, verifySessionToken } from '../session/token';
 import { mediaType, parseCredentials, parseViewerHost, safeNextPath } from './body';
-import { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER } from './headers';
+import { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER, VIEWER_IP_HEADER } from './headers';
 import { type AuthRequest, type AuthResponse, errorResponse, jsonResponse } from './http';
 import type { OidcVerifier } from './oidc';
 import { type UserRecord, verifyPassword } from './users';
+import type { UsersSource } from './users-source';
+
+/** The users list to use now: the source's (re-read past its TTL) unless `users` was replaced. */
+async function usersAt(ctx: LoginContext, now: number): Promise<ReadonlyMap<string, UserRecord> | undefined> {
+  if (ctx.usersSource && ctx.users === ctx.usersSource.initial) return ctx.usersSource.current(now);
+  return ctx.users;
+}
 
 /** Everything the login service needs, loaded once per container by functions/login.ts. */
 export interface LoginContext {
   settings: Settings;
-  /** Static users by name (absent: password sign-in is off). */
+  /** Users by name as loaded (absent: password sign-in is off). */
   users?: ReadonlyMap<string, UserRecord>;
+  /** Re-reads the users list after `login.usersTtlSeconds` (set by loadLoginContext). */
+  usersSource?: UsersSource;
   oidc?: OidcVerifier;
   cloudFront: { keyPairId: string; privateKey: string | KeyObject };
   session: { signing: SessionSigningKey; verify: ReadonlyMap<string, SessionVerifyKey> };
   /** The viewer host (alias) when fixed by configuration; else taken from `x-auth-viewer-host`. */
   publicHost?: string;
   /**
-   * The value CloudFront's `/auth/*` origin adds as `x-auth-origin-secret`. When set, a request
-   * without it came straight to the public function URL, around CloudFront, and is refused.
+   * The values CloudFront's `/auth/*` origin may add as `x-auth-origin-secret`: the current one and,
+   * during a rotation, the previous one (edge locations switch over while the distribution deploys).
+   * When set, a request without one of them came straight to the public function URL, around
+   * CloudFront, and is refused.
    */
-  originSecret?: string;
+  originSecrets?: readonly string[];
   /** A hash with the default parameters, checked when the user does not exist (comparable timing). */
   dummyHash: string;
   randomId?: () => string;
 }
 
-export { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER } from './headers';
+export { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER, VIEWER_IP_HEADER } from './headers';
 
-function sameSecret(given: string | undefined, expected: string): boolean {
+/** True when `given` is one of `accepted`; every candidate is compared, so timing says nothing about which. */
+export function isAcceptedSecret(given: string | undefined, accepted: readonly string[]): boolean {
   // Digests first: timingSafeEqual needs equal lengths, and the length must not leak either.
   const a = createHash('sha256')
     .update(given ?? '')
     .digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  let ok = false;
+  for (const expected of accepted) {
+    if (timingSafeEqual(a, createHash('sha256').update(expected).digest())) ok = true;
+  }
+  return given !== undefined && ok;
 }
 
 const LOGIN_FAILED = 'Invalid username or password.';
@@ -91,10 +108,15 @@ function cookieAttrs(ctx: LoginContext, path: string, maxAge?: number): CookieAt
   return { path, secure: ctx.settings.secure, httpOnly: true, sameSite: 'Lax', maxAge };
 }
 
-function clientIp(req: AuthRequest): string | undefined {
-  // Behind CloudFront the connection comes from an edge server; the viewer is in this header (ip:port).
-  const viewer = req.headers['cloudfront-viewer-address'];
-  if (viewer) return viewer.includes('.') ? viewer.split(':')[0] : viewer.replace(/:\d+$/, '');
+/**
+ * The viewer's address. Behind CloudFront the function URL's `sourceIp` is CloudFront's own address
+ * (the TCP peer), so the viewer's comes from the header the `/auth/*` CloudFront Function writes
+ * from `event.viewer.ip`, trusted only when the request proved it came through CloudFront (the
+ * origin secret checked out): a viewer can send any header, but the function overwrites this one.
+ */
+function viewerIpOf(req: AuthRequest, throughCloudFront: boolean): string | undefined {
+  const forwarded = req.headers[VIEWER_IP_HEADER];
+  if (throughCloudFront && forwarded && isIP(forwarded)) return forwarded;
   return req.sourceIp;
 }
 
@@ -123,7 +145,7 @@ async function issueCookies(
     protectedPrefix: s.protectedPrefix,
     maxCookieSets: s.cloudFront.maxCookieSets,
   });
-  const sourceIp = s.cloudFront.bindIp ? clientIp(req) : undefined;
+  const sourceIp = s.cloudFront.bindIp ? req.sourceIp : undefined;
   const cookies: string[] = [];
   for (const set of plan.sets) {
     const signed = signCookies({
@@ -138,8 +160,24 @@ async function issueCookies(
       cookies.push(renderSetCookie(name, value, cookieAttrs(ctx, set.cookiePath, maxAge)));
     }
   }
-  cookies.push(renderSetCookie(sessionCookieName(s), token, cookieAttrs(ctx, '/', maxAge)));
+  const sessionCookie = renderSetCookie(sessionCookieName(s), token, cookieAttrs(ctx, '/', maxAge));
+  // A cookie past what browsers keep would be dropped silently: sign-in would "work" and the next
+  // request would have no session. Refuse instead (RFC 6265 section 6.1).
+  const bytes = Buffer.byteLength(sessionCookie);
+  if (bytes > MAX_COOKIE_BYTES) throw new SessionTooLargeError(bytes, `user "${input.sub}"`);
+  cookies.push(sessionCookie);
   return { cookies, claims, paths: new Set(plan.sets.map((set) => set.cookiePath)) };
+}
+
+/** The answer when an account's grants do not fit in a session cookie (operator data, so a 5xx). */
+function sessionTooLarge(error: SessionTooLargeError): AuthResponse {
+  // The log names the size, not the user or the token.
+  console.error(JSON.stringify({ loginError: error.code, bytes: error.bytes, limit: MAX_COOKIE_BYTES }));
+  return errorResponse(
+    500,
+    'ERR_SESSION_TOO_LARGE',
+    `This account has more access than fits in a session cookie (browsers keep at most ${MAX_COOKIE_BYTES.toLocaleString('en-US')} bytes). Ask the operator to use fewer or wider grants.`,
+  );
 }
 
 /** Every path a CloudFront cookie set may have been issued on for these grants (logout, refresh). */
@@ -228,7 +266,7 @@ async function login(req: AuthRequest, ctx: LoginContext, host: string, now: num
             : 'ERR_BAD_REQUEST';
       return errorResponse(body.status, code, body.message);
     }
-    const user = ctx.users?.get(body.username);
+    const user = (await usersAt(ctx, now))?.get(body.username);
     // Hash even for unknown users so timing does not tell which names exist.
     const matches = await verifyPassword(body.password, user?.passwordHash ?? ctx.dummyHash);
     if (!user || !matches) {
@@ -250,13 +288,14 @@ async function login(req: AuthRequest, ctx: LoginContext, host: string, now: num
     if (body.form) redirect = safeNextPath(body.next, ctx.settings.playerPath);
   }
   const sid = (ctx.randomId ?? (() => randomBytes(16).toString('base64url')))();
-  const { cookies, claims } = await issueCookies(
-    req,
-    ctx,
-    host,
-    { ...identity, sid, authTime: nowSec },
-    nowSec,
-  );
+  let issued: Awaited<ReturnType<typeof issueCookies>>;
+  try {
+    issued = await issueCookies(req, ctx, host, { ...identity, sid, authTime: nowSec }, nowSec);
+  } catch (error) {
+    if (error instanceof SessionTooLargeError) return sessionTooLarge(error);
+    throw error;
+  }
+  const { cookies, claims } = issued;
   if (redirect) {
     // 303: the browser follows a form POST with a GET.
     return jsonResponse(303, sessionBody(claims, ctx), { headers: { location: redirect }, cookies });
@@ -282,19 +321,27 @@ async function refresh(
     );
   }
   let grants = old.grants;
-  if (old.amr === 'pwd' && ctx.users) {
-    // Re-read the users file: a removed user or a changed grant takes effect at the next refresh.
-    const user = ctx.users.get(old.sub);
+  const users = old.amr === 'pwd' ? await usersAt(ctx, now) : undefined;
+  if (users) {
+    // The users list as of now (re-read past login.usersTtlSeconds): a removed user or a changed
+    // grant takes effect at the first refresh after that.
+    const user = users.get(old.sub);
     if (!user) return errorResponse(401, 'ERR_SESSION_INVALID', 'The session is not valid. Sign in again.');
     grants = user.grants;
   }
-  const issued = await issueCookies(
-    req,
-    ctx,
-    host,
-    { sub: old.sub, grants, sid: old.sid, authTime: old.auth_time, method: old.amr },
-    nowSec,
-  );
+  let issued: Awaited<ReturnType<typeof issueCookies>>;
+  try {
+    issued = await issueCookies(
+      req,
+      ctx,
+      host,
+      { sub: old.sub, grants, sid: old.sid, authTime: old.auth_time, method: old.amr },
+      nowSec,
+    );
+  } catch (error) {
+    if (error instanceof SessionTooLargeError) return sessionTooLarge(error);
+    throw error;
+  }
   const stale = [...cookiePaths(ctx, old.grants)].filter((p) => !issued.paths.has(p));
   return jsonResponse(200, sessionBody(issued.claims, ctx), {
     cookies: [...expireCloudFrontCookies(ctx, stale), ...issued.cookies],
@@ -336,10 +383,15 @@ export async function handleAuthRequest(
   ctx: LoginContext,
   now: number,
 ): Promise<AuthResponse> {
-  if (ctx.originSecret !== undefined && !sameSecret(req.headers[ORIGIN_SECRET_HEADER], ctx.originSecret)) {
+  if (
+    ctx.originSecrets !== undefined &&
+    !isAcceptedSecret(req.headers[ORIGIN_SECRET_HEADER], ctx.originSecrets)
+  ) {
     return errorResponse(403, 'ERR_DIRECT_ACCESS', 'Sign in through the site, not the function URL.');
   }
-  const response = await dispatch(req, ctx, now);
+  // From here on `sourceIp` is the viewer's address (see viewerIpOf).
+  const viewerReq = { ...req, sourceIp: viewerIpOf(req, ctx.originSecrets !== undefined) };
+  const response = await dispatch(viewerReq, ctx, now);
   Object.assign(response.headers, corsHeaders(req, ctx));
   return response;
 }

@@ -13,7 +13,7 @@ export class GrantError extends Error {
   }
 }
 
-const GRANT_CHARS = /^[A-Za-z0-9._~@:+=\-/*?]+$/;
+const GRANT_CHARS = /^[A-Za-z0-9._~@:=\-/*?]+$/;
 const MAX_GRANT_LENGTH = 256;
 const MAX_WILDCARDS = 8;
 export const MAX_GRANTS = 64;
@@ -25,8 +25,16 @@ export function validateGrant(pattern: unknown, protectedPrefix: string): string
   const shown = pattern.length > 80 ? `${pattern.slice(0, 80)}…` : pattern;
   if (pattern.length > MAX_GRANT_LENGTH)
     throw new GrantError(`grant "${shown}" is longer than ${MAX_GRANT_LENGTH}`);
+  if (pattern.includes('+')) {
+    // S3 reads a raw `+` in a REST request path as a space and `%2B` as `+`, while CloudFront's
+    // policy and the edge compare the path as written: `/media/c++/*` would allow only a spelling
+    // that names another key (`c  /`), and the `%2B` spelling fails the signed policy.
+    throw new GrantError(
+      `grant "${shown}" has "+": S3 reads a raw "+" in a URL path as a space, so no URL can name that key for CloudFront, the edge and S3 alike; rename the folder (e.g. "cpp")`,
+    );
+  }
   if (!GRANT_CHARS.test(pattern))
-    throw new GrantError(`grant "${shown}" has characters outside [A-Za-z0-9._~@:+=-/*?]`);
+    throw new GrantError(`grant "${shown}" has characters outside [A-Za-z0-9._~@:=-/*?]`);
   if (!pattern.startsWith(protectedPrefix)) {
     throw new GrantError(`grant "${shown}" must start with the protected prefix "${protectedPrefix}"`);
   }

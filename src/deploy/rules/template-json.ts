@@ -1,8 +1,11 @@
+import type { WafSettings } from '../../config/waf';
 /**
  * Reading a CloudFormation template: JSON types, intrinsic functions, and the parts of the
  * distribution the structural rules look at. Shared by src/deploy/template-rules.ts and the rule
  * files under src/deploy/rules/.
  */
+
+import type { OriginAccess } from '../../config/settings';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Obj = { [key: string]: Json };
@@ -30,6 +33,10 @@ export interface RuleOptions {
   authPathPattern: string;
   /** Whether the stage binds cookies to IP addresses (then IPv6 must be off). */
   bindIp: boolean;
+  /** The stage's `waf` setting; when absent the rules that compare against it are skipped. */
+  waf?: WafSettings;
+  /** How CloudFront reads the bucket (settings `originAccess`); `oai` when absent. */
+  originAccess?: OriginAccess;
 }
 
 /**
