@@ -37,6 +37,8 @@ describe('readCookie: the session cookie among others', () => {
     ['edge_session="abc"', 'abc'],
     ['edge_session=""', ''],
     ['edge_session="', '"'],
+    ['edge_session=abc"', 'abc"'],
+    ['edge_session="abc', '"abc'],
     ['edge_session=abc; edge_session=def', 'abc'],
     ['xedge_session=evil; edge_session=abc', 'abc'],
     ['edge_session_x=evil; edge_session=abc', 'abc'],
