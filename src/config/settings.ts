@@ -32,7 +32,15 @@ export interface Settings {
     /** Bind signed cookies to the viewer's IP (opt-in: IPv6 viewers and IpAddress conditions do not mix). */
     bindIp: boolean;
   };
-  edge: { sessionCacheSize: number };
+  edge: {
+    sessionCacheSize: number;
+    /**
+     * The viewer-request check on the protected behavior: `lambda` (Lambda@Edge, ES256 sessions,
+     * the default) or `function` (a CloudFront Function with HS256 sessions whose keys and
+     * revocations live in a KeyValueStore).
+     */
+    mode: EdgeMode;
+  };
   /** Origins allowed to call /auth/* with cookies and to read edge denials (CORS). */
   allowedOrigins: string[];
   /** CloudFront PriceClass for the distribution (deployed stages only). */
@@ -43,6 +51,9 @@ export interface Settings {
   /** Optional OIDC sign-in with ID tokens from an identity provider (Cognito, Auth0, Okta, …). */
   oidc?: OidcSettings;
 }
+
+export type EdgeMode = 'lambda' | 'function';
+export const EDGE_MODES: readonly EdgeMode[] = ['lambda', 'function'];
 
 export interface OidcSettings {
   /** The `iss` of the provider's ID tokens, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc`. */
@@ -110,6 +121,7 @@ export function validateSettings(s: Settings): Settings {
     fail('cloudFront.maxCookieSets', 'must be a positive integer');
   if (!Number.isInteger(s.edge.sessionCacheSize) || s.edge.sessionCacheSize < 1)
     fail('edge.sessionCacheSize', 'must be a positive integer');
+  if (!EDGE_MODES.includes(s.edge.mode)) fail('edge.mode', 'must be "lambda" or "function"');
   for (const origin of s.allowedOrigins) {
     if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin))
       fail('allowedOrigins', `has a bad origin "${origin}"`);

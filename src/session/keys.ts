@@ -5,16 +5,28 @@ import { type CryptoKey, importPKCS8, importSPKI } from 'jose';
 export type SessionAlg = 'ES256' | 'EdDSA';
 export const SESSION_ALGS: readonly SessionAlg[] = ['ES256', 'EdDSA'];
 
+/** `HS256` only in the `function` edge mode, where the CloudFront Function verifies with HMAC. */
+export type SessionTokenAlg = SessionAlg | 'HS256';
+
 export interface SessionVerifyKey {
   kid: string;
-  alg: SessionAlg;
-  key: CryptoKey;
+  alg: SessionTokenAlg;
+  /** A CryptoKey, or the raw HMAC secret for HS256. */
+  key: CryptoKey | Uint8Array;
 }
 
 export interface SessionSigningKey {
   kid: string;
-  alg: SessionAlg;
-  key: CryptoKey;
+  alg: SessionTokenAlg;
+  key: CryptoKey | Uint8Array;
+}
+
+/** An HS256 session key from its base64url secret (the `function` edge mode's keyring). */
+export function importSessionHmacKey(
+  kid: string,
+  secretB64url: string,
+): SessionSigningKey & SessionVerifyKey {
+  return { kid, alg: 'HS256', key: new Uint8Array(Buffer.from(secretB64url, 'base64url')) };
 }
 
 export class SessionKeyError extends Error {
