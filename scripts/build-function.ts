@@ -8,7 +8,7 @@ import {
   citeRule,
 } from '../src/cloudfront/aws-rules';
 import { resolveSettings } from '../src/config/settings';
-import { buildFunctionEdgeConfig } from '../src/edge/function-config';
+import { buildFunctionEdgeConfig, type FunctionEdgeConfig } from '../src/edge/function-config';
 
 /**
  * Bundles the `function` edge mode's CloudFront Function (functions/cloudfront/media-session.ts)
@@ -85,11 +85,14 @@ export interface FunctionBuild {
 export function buildFunctionCode({
   stage,
   root = process.cwd(),
+  configOverrides = {},
 }: {
   stage: string;
   root?: string;
+  /** Tests and benches: baked values other than the stage's (e.g. allowed origins). */
+  configOverrides?: Partial<FunctionEdgeConfig>;
 }): FunctionBuild {
-  const config = buildFunctionEdgeConfig(resolveSettings(stage));
+  const config = { ...buildFunctionEdgeConfig(resolveSettings(stage)), ...configOverrides };
   let output: string;
   try {
     const result = buildSync({

@@ -76,6 +76,8 @@ export function loadCloudFrontFunctionSource(
   source: string,
   filename: string,
   modules: FunctionModules,
+  /** Test seam: the sandbox's Date.now (epoch ms). */
+  clock?: () => number,
 ): CloudFrontFunction {
   let unknown: string | undefined;
   const script = source.replace(IMPORT_LINE, (_all, name: string, module: string) => {
@@ -85,6 +87,10 @@ export function loadCloudFrontFunctionSource(
   if (unknown)
     throw new CloudFrontFunctionError(`${filename} imports "${unknown}", which the runtime does not have`);
   const sandbox = createContext({ console: { log: () => undefined }, Buffer, __cfModules: modules });
+  if (clock) {
+    (sandbox as { __clock?: () => number }).__clock = clock;
+    new Script('Date.now = __clock;').runInContext(sandbox);
+  }
   new Script(`${script}\n;this.__handler = typeof handler === 'function' ? handler : undefined;`, {
     filename,
   }).runInContext(sandbox, { timeout: 1000 });
