@@ -10,9 +10,9 @@ function handler(event) {
   var request = event.request;
   var host = request.headers.host ? request.headers.host.value : '';
   if (host) {
-    request.headers['x-edge-auth-viewer-host'] = { value: host };
+    request.headers['x-auth-viewer-host'] = { value: host };
   } else {
-    delete request.headers['x-edge-auth-viewer-host'];
+    delete request.headers['x-auth-viewer-host'];
   }
   return request;
 }

@@ -70,8 +70,11 @@ export function toCloudFrontResult(
   config: EdgeConfig,
 ): CloudFrontRequest | CloudFrontResultResponse {
   if (decision.kind === 'allow') {
-    // The origin needs none of our cookies, and S3 rejects requests whose headers pass 8 KB.
-    delete request.headers.cookie;
+    // The Cookie header stays. No AWS page says whether CloudFront checks the signed cookies before
+    // or after a viewer-request function runs; were it after, deleting them here would turn every
+    // allowed request into MissingKey. Cookies stay away from S3 (whose request headers may not pass
+    // 8 KB) through the media cache policy instead: CookieBehavior none, no origin request policy
+    // (template rule media/cookies-not-in-cache-key).
     return request;
   }
   if (decision.kind === 'redirect') {

@@ -519,7 +519,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
           Buffer.from('{"Message":"Request Entity Too Large"}'),
         );
       }
-      // 1. The CloudFront Function on /auth/* (it copies the viewer's Host into x-edge-auth-viewer-host).
+      // 1. The CloudFront Function on /auth/* (it copies the viewer's Host into x-auth-viewer-host).
       const fnEvent = toFunctionEvent({
         method,
         target,
@@ -562,7 +562,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       for (let i = 0; i + 1 < fnOutcome.rawHeaders.length; i += 2) {
         const lower = fnOutcome.rawHeaders[i]!.toLowerCase();
         if (lower === 'host' || lower === 'connection' || lower === 'keep-alive') continue;
-        if (lower === 'x-edge-auth-origin-secret') continue;
+        if (lower === 'x-auth-origin-secret') continue;
         rawHeaders.push(fnOutcome.rawHeaders[i]!, fnOutcome.rawHeaders[i + 1]!);
       }
       rawHeaders.push(
@@ -570,7 +570,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
         FUNCTION_URL_DOMAIN,
         // The origin custom header of the /auth/* origin (serverless.yml); CloudFront replaces a
         // viewer-sent header of the same name, which the loop above already dropped.
-        'x-edge-auth-origin-secret',
+        'x-auth-origin-secret',
         stage.originSecret,
         'x-forwarded-for',
         clientIp,

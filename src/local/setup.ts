@@ -35,7 +35,7 @@ export interface LocalStage {
   sessionKid: string;
   sessionPrivateKeyFile: string;
   usersFile: string;
-  /** What the `/auth/*` origin adds as `x-edge-auth-origin-secret` (in AWS: the stack's UUID); new each start. */
+  /** What the `/auth/*` origin adds as `x-auth-origin-secret` (in AWS: the stack's UUID); new each start. */
   originSecret: string;
   /** Every CloudFront public key of the keyring, by key pair ID: the distribution's trusted key group. */
   trustedKeys: Map<string, KeyObject>;

@@ -14,6 +14,7 @@ import { parseGrants } from '../session/grants';
 import type { SessionSigningKey, SessionVerifyKey } from '../session/keys';
 import { issueSessionToken, type SessionClaims, verifySessionToken } from '../session/token';
 import { mediaType, parseCredentials, parseViewerHost, safeNextPath } from './body';
+import { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER } from './headers';
 import { type AuthRequest, type AuthResponse, errorResponse, jsonResponse } from './http';
 import type { OidcVerifier } from './oidc';
 import { type UserRecord, verifyPassword } from './users';
@@ -26,10 +27,10 @@ export interface LoginContext {
   oidc?: OidcVerifier;
   cloudFront: { keyPairId: string; privateKey: string | KeyObject };
   session: { signing: SessionSigningKey; verify: ReadonlyMap<string, SessionVerifyKey> };
-  /** The viewer host (alias) when fixed by configuration; else taken from `x-edge-auth-viewer-host`. */
+  /** The viewer host (alias) when fixed by configuration; else taken from `x-auth-viewer-host`. */
   publicHost?: string;
   /**
-   * The value CloudFront's `/auth/*` origin adds as `x-edge-auth-origin-secret`. When set, a request
+   * The value CloudFront's `/auth/*` origin adds as `x-auth-origin-secret`. When set, a request
    * without it came straight to the public function URL, around CloudFront, and is refused.
    */
   originSecret?: string;
@@ -38,8 +39,7 @@ export interface LoginContext {
   randomId?: () => string;
 }
 
-/** The origin custom header CloudFront adds on `/auth/*` (it replaces any viewer-sent copy). */
-export const ORIGIN_SECRET_HEADER = 'x-edge-auth-origin-secret';
+export { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER } from './headers';
 
 function sameSecret(given: string | undefined, expected: string): boolean {
   // Digests first: timingSafeEqual needs equal lengths, and the length must not leak either.
@@ -49,9 +49,6 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
-
-/** The header a CloudFront Function on `/auth/*` fills with the viewer's Host (the origin sees its own). */
-export const VIEWER_HOST_HEADER = 'x-edge-auth-viewer-host';
 
 const LOGIN_FAILED = 'Invalid username or password.';
 

@@ -279,14 +279,14 @@ describe('viewer-host CloudFront Function', () => {
 
   it('copies the viewer Host and overwrites a spoofed header', () => {
     const out = handler(
-      event({ host: { value: 'media.example.com' }, 'x-edge-auth-viewer-host': { value: 'evil.example' } }),
+      event({ host: { value: 'media.example.com' }, 'x-auth-viewer-host': { value: 'evil.example' } }),
     );
-    expect(out.headers['x-edge-auth-viewer-host']).toEqual({ value: 'media.example.com' });
+    expect(out.headers['x-auth-viewer-host']).toEqual({ value: 'media.example.com' });
     expect(out.headers.host).toEqual({ value: 'media.example.com' });
   });
 
   it('drops a viewer-sent header when there is no Host', () => {
-    const out = handler(event({ 'x-edge-auth-viewer-host': { value: 'evil.example' } }));
-    expect(out.headers['x-edge-auth-viewer-host']).toBeUndefined();
+    const out = handler(event({ 'x-auth-viewer-host': { value: 'evil.example' } }));
+    expect(out.headers['x-auth-viewer-host']).toBeUndefined();
   });
 });

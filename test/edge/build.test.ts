@@ -60,7 +60,7 @@ describe('edge bundle', () => {
       env: { TOKEN: token },
       encoding: 'utf8',
     });
-    expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual(['/media/course-42/a.ts', false, '403']);
+    expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual(['/media/course-42/a.ts', true, '403']);
   });
 
   it('fails the build with ERR_EDGE_CONFIG when the stage has no keyring', async () => {

@@ -101,7 +101,7 @@ describe('login handler on the local stage (plain-HTTP localhost)', () => {
     const handler = createLoginHandler(local.env, { dummyHash: local.dummyHash, now: () => NOW });
     const e = event('login-json');
     e.headers.origin = 'http://localhost:3000';
-    e.headers['x-edge-auth-viewer-host'] = 'localhost:3000';
+    e.headers['x-auth-viewer-host'] = 'localhost:3000';
     const res = await run(handler, e);
     expect(res.statusCode).toBe(200);
     const cookies = res.cookies!.map(parseSetCookie);

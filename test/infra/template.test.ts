@@ -8,6 +8,7 @@ import {
   checkStructure,
   type RuleOptions,
   type SpecLookup,
+  STRUCTURE_RULES,
   type Template,
 } from '../../src/deploy/template-rules';
 import { loadEvent } from '../session/fixtures';
@@ -340,6 +341,20 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
     },
   ],
   [
+    'edge/no-vpc',
+    'edge in a VPC',
+    (t) => {
+      edgeFn(t).VpcConfig = { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] };
+    },
+  ],
+  [
+    'auth/https',
+    'plain HTTP sign-in',
+    (t) => {
+      auth(t).ViewerProtocolPolicy = 'allow-all';
+    },
+  ],
+  [
     'auth/caching-disabled',
     'cached auth',
     (t) => {
@@ -471,27 +486,24 @@ describe('a template that breaks a rule fails with the rule named', () => {
   });
 
   it('every rule the checker knows has a breaking case', () => {
-    const source = readFileSync(join(__dirname, '../../src/deploy/template-rules.ts'), 'utf8');
-    const known = new Set(
-      [
-        ...source.matchAll(
-          /'((?:spec|template|bucket|media|edge|auth|default|distribution|login|outputs)(?:\/[a-z0-9-]+)?)'/g,
-        ),
-      ].map((m) => m[1]!),
-    );
+    const specSource = readFileSync(join(__dirname, '../../src/deploy/template-rules.ts'), 'utf8');
+    const specRules = [...specSource.matchAll(/'((?:spec|template)\/[a-z0-9-]+)'/g)].map((m) => m[1]!);
+    expect(specRules.length).toBeGreaterThan(0);
+    const known = new Set([...specRules, ...STRUCTURE_RULES.map((r) => r.name)]);
     const covered = new Set(BREAKS.map(([rule]) => rule));
-    const uncovered = [...known].filter(
-      (r) =>
-        !covered.has(r) &&
-        ![
-          'distribution/one',
-          'media/behavior',
-          'auth/behavior',
-          'login/function',
-          'edge/no-vpc',
-          'auth/https',
-        ].includes(r),
-    );
+    // Rules no mutation of this packaged stack can break alone (they guard the others' preconditions).
+    const preconditions = ['distribution/one', 'media/behavior', 'auth/behavior', 'login/function'];
+    const uncovered = [...known].filter((r) => !covered.has(r) && !preconditions.includes(r));
     expect(uncovered).toEqual([]);
+  });
+
+  it('every structural rule has a unique name and a source, and its failures carry both', () => {
+    const names = STRUCTURE_RULES.map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const r of STRUCTURE_RULES) expect(r.source.length).toBeGreaterThan(0);
+    const t = clone();
+    media(t).ViewerProtocolPolicy = 'allow-all';
+    const v = checkStructure(t, options).find((x) => x.rule === 'media/https');
+    expect(v?.source).toBe(STRUCTURE_RULES.find((r) => r.name === 'media/https')!.source);
   });
 });

@@ -87,11 +87,11 @@ describe('CloudFront Functions (cloudfront-js-2.0) viewer-request events', () =>
 
   it("the deployed viewer-host function copies the viewer's Host and overwrites a forged copy", () => {
     const handler = loadCloudFrontFunction(join(ROOT, 'functions', 'cloudfront', 'viewer-host.js'));
-    const e = event('/auth/login', ['Host', 'media.example.com', 'X-Edge-Auth-Viewer-Host', 'evil.example']);
+    const e = event('/auth/login', ['Host', 'media.example.com', 'X-Auth-Viewer-Host', 'evil.example']);
     const out = fromFunctionResult(handler(e), structuredClone(e.request), '/auth/login');
     expect(out.kind).toBe('request');
     const raw = out.kind === 'request' ? out.rawHeaders : [];
-    const values = raw.filter((_, i) => i % 2 === 1 && raw[i - 1] === 'x-edge-auth-viewer-host');
+    const values = raw.filter((_, i) => i % 2 === 1 && raw[i - 1] === 'x-auth-viewer-host');
     expect(values).toEqual(['media.example.com']);
   });
 });

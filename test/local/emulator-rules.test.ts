@@ -158,7 +158,7 @@ describe('the login function behind its function URL', () => {
         'content-type': 'application/x-www-form-urlencoded',
         cookie: 'c=3; d=4',
         // A forged copy: the CloudFront Function on /auth/* overwrites it with the real Host.
-        'x-edge-auth-viewer-host': 'evil.example',
+        'x-auth-viewer-host': 'evil.example',
       },
       body: 'username=alice&password=x',
     });
@@ -177,7 +177,7 @@ describe('the login function behind its function URL', () => {
     expect(event.rawPath).toBe('/auth/login');
     expect(event.rawQueryString).toBe('next=%2Fplayer.html');
     expect(event.cookies).toEqual(['c=3', 'd=4']);
-    expect(event.headers['x-edge-auth-viewer-host']).toBe(`127.0.0.1:${edge.port}`);
+    expect(event.headers['x-auth-viewer-host']).toBe(`127.0.0.1:${edge.port}`);
     expect(event.headers.host).toMatch(/\.lambda-url\.us-east-1\.on\.aws$/);
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body, 'base64').toString()).toBe('username=alice&password=x');

@@ -28,7 +28,7 @@ function req(over: Partial<AuthRequest> & { json?: unknown } = {}): AuthRequest 
     ...rest,
     headers: {
       'content-type': 'application/json',
-      'x-edge-auth-viewer-host': HOST,
+      'x-auth-viewer-host': HOST,
       origin: ORIGIN,
       ...headers,
     },
@@ -59,7 +59,7 @@ describe('the origin secret (requests around CloudFront)', () => {
       { dummyHash: fx.dummyHash },
     );
     for (const given of [undefined, '', 'guess', `${SECRET}x`, SECRET.slice(0, -1)]) {
-      const headers = given === undefined ? {} : { 'x-edge-auth-origin-secret': given };
+      const headers = given === undefined ? {} : { 'x-auth-origin-secret': given };
       const res = await handleAuthRequest(req({ json: alice, headers }), guarded, NOW);
       expect([given, res.statusCode, body(res).error.code, res.cookies]).toEqual([
         given,
@@ -70,7 +70,7 @@ describe('the origin secret (requests around CloudFront)', () => {
       expect(res.body).not.toContain(SECRET);
     }
     const through = await handleAuthRequest(
-      req({ json: alice, headers: { 'x-edge-auth-origin-secret': SECRET } }),
+      req({ json: alice, headers: { 'x-auth-origin-secret': SECRET } }),
       guarded,
       NOW,
     );
@@ -232,7 +232,7 @@ describe('POST /auth/login', () => {
       const res = await handleAuthRequest(
         {
           ...req({ json: alice }),
-          headers: { 'content-type': 'application/json', 'x-edge-auth-viewer-host': host },
+          headers: { 'content-type': 'application/json', 'x-auth-viewer-host': host },
         },
         ctx,
         NOW,
@@ -245,7 +245,7 @@ describe('POST /auth/login', () => {
     const res = await handleAuthRequest(
       req({
         json: alice,
-        headers: { origin: 'https://media.example.com', 'x-edge-auth-viewer-host': 'other.example' },
+        headers: { origin: 'https://media.example.com', 'x-auth-viewer-host': 'other.example' },
       }),
       { ...ctx, publicHost: 'media.example.com' },
       NOW,
@@ -331,7 +331,7 @@ describe('refresh, session and logout', () => {
     expect(sessionOf(res.cookies)).not.toBe(sessionOf(login.cookies));
     for (const origin of [undefined, 'https://evil.example']) {
       const denied = await handleAuthRequest(
-        { ...withSession(login.cookies), headers: { 'x-edge-auth-viewer-host': HOST, origin } },
+        { ...withSession(login.cookies), headers: { 'x-auth-viewer-host': HOST, origin } },
         ctx,
         NOW,
       );
@@ -376,7 +376,7 @@ describe('refresh, session and logout', () => {
     const noOrigin = await handleAuthRequest(
       {
         ...withSession(login.cookies, { path: '/auth/logout' }),
-        headers: { 'x-edge-auth-viewer-host': HOST },
+        headers: { 'x-auth-viewer-host': HOST },
       },
       ctx,
       NOW,

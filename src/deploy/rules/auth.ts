@@ -1,0 +1,101 @@
+/** Structural rules for the sign-in behavior (`/auth/*`) and its function URL origin. */
+import { ORIGIN_SECRET_HEADER } from '../../login/headers';
+import {
+  defineRule,
+  distributionOf,
+  getAttOf,
+  type Json,
+  listOf,
+  MANAGED,
+  mentions,
+  type Obj,
+  type RuleOptions,
+  type Template,
+  type TemplateRule,
+} from './template-json';
+
+const DESIGN = 'edge-auth design: the login function is reached only through CloudFront';
+
+function authOf(template: Template, options: RuleOptions) {
+  const d = distributionOf(template);
+  const auth = d?.behavior(options.authPathPattern);
+  return d && auth ? { d, auth, where: d.where(options.authPathPattern) } : undefined;
+}
+
+const authRule = (
+  name: string,
+  source: string,
+  check: (
+    a: NonNullable<ReturnType<typeof authOf>>,
+    template: Template,
+    options: RuleOptions,
+    fail: (where: string, message: string) => void,
+  ) => void,
+) =>
+  defineRule(name, source, (template, options, fail) => {
+    const a = authOf(template, options);
+    if (a) check(a, template, options, fail);
+  });
+
+export const AUTH_RULES: TemplateRule[] = [
+  defineRule('auth/behavior', DESIGN, (template, options, fail) => {
+    const d = distributionOf(template);
+    if (d && !d.behavior(options.authPathPattern))
+      fail(d.where('CacheBehaviors'), `no cache behavior for ${options.authPathPattern}`);
+  }),
+  authRule('auth/function-url-origin', DESIGN, ({ d, auth, where }, _template, options, fail) => {
+    const origin = d.originById(auth.TargetOriginId);
+    if (!origin?.CustomOriginConfig || !mentions(origin.DomainName, 'LoginLambdaFunctionUrl'))
+      fail(where, `${options.authPathPattern} must target the login function URL as a custom origin`);
+  }),
+  authRule(
+    'auth/origin-secret',
+    'edge-auth design: a function URL is public, so the login function accepts only requests carrying the origin secret',
+    ({ d, auth, where }, template, options, fail) => {
+      const origin = d.originById(auth.TargetOriginId);
+      const secretHeader = listOf(origin?.OriginCustomHeaders).find(
+        (h) => String(h.HeaderName).toLowerCase() === ORIGIN_SECRET_HEADER,
+      );
+      const loginEnv = ((template.Resources.LoginLambdaFunction?.Properties?.Environment as Obj | undefined)
+        ?.Variables ?? {}) as Obj;
+      if (
+        !secretHeader ||
+        loginEnv.EDGE_AUTH_ORIGIN_SECRET === undefined ||
+        JSON.stringify(secretHeader.HeaderValue) !== JSON.stringify(loginEnv.EDGE_AUTH_ORIGIN_SECRET)
+      )
+        fail(
+          where,
+          `the ${options.authPathPattern} origin must add ${ORIGIN_SECRET_HEADER} with the login function's EDGE_AUTH_ORIGIN_SECRET (the function URL is public)`,
+        );
+    },
+  ),
+  authRule('auth/caching-disabled', DESIGN, ({ auth, where }, _template, options, fail) => {
+    if (auth.CachePolicyId !== MANAGED.cachingDisabled)
+      fail(where, `${options.authPathPattern} must use Managed-CachingDisabled`);
+  }),
+  authRule('auth/forward-viewer', DESIGN, ({ auth, where }, _template, options, fail) => {
+    if (auth.OriginRequestPolicyId !== MANAGED.allViewerExceptHostHeader)
+      fail(
+        where,
+        `${options.authPathPattern} must forward cookies, query and headers except Host (Managed-AllViewerExceptHostHeader)`,
+      );
+  }),
+  authRule('auth/all-methods', DESIGN, ({ auth, where }, _template, options, fail) => {
+    const methods = new Set(([] as Json[]).concat(auth.AllowedMethods ?? []));
+    if (!['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'].every((m) => methods.has(m)))
+      fail(where, `${options.authPathPattern} must allow all methods`);
+  }),
+  authRule('auth/viewer-host-function', DESIGN, ({ auth, where }, template, options, fail) => {
+    const hostFn = listOf(auth.FunctionAssociations).find((f) => f.EventType === 'viewer-request');
+    const target = getAttOf(hostFn?.FunctionARN);
+    if (!target || template.Resources[target[0]]?.Type !== 'AWS::CloudFront::Function')
+      fail(
+        where,
+        `${options.authPathPattern} must run the viewer-host CloudFront Function on viewer-request`,
+      );
+  }),
+  authRule('auth/https', DESIGN, ({ auth, where }, _template, options, fail) => {
+    if (!['https-only', 'redirect-to-https'].includes(String(auth.ViewerProtocolPolicy)))
+      fail(where, `${options.authPathPattern} must not allow plain HTTP`);
+  }),
+];
