@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildFunctionCode } from '../../scripts/build-function';
 import { resolveSettings } from '../config/settings';
 import {
   type Keyring,
@@ -39,6 +40,15 @@ export interface StackValues {
   signInUrl: unknown;
   /** Source of the CloudFront Function (cloudfront-js-2.0) on `/auth/*`. */
   viewerHostCode: string;
+  /** `lambda` or `function` (settings `edge.mode`): which check runs on the protected behavior. */
+  edgeMode: string;
+  /**
+   * The viewerRequest function's events: the cloudFront event (Lambda@Edge association) in
+   * `lambda` mode, none in `function` mode, so no Lambda@Edge is left on the protected behavior.
+   */
+  viewerRequestEvents: unknown[];
+  /** The `function` mode's CloudFront Function, built and checked (scripts/build-function.ts). */
+  mediaSessionCode: string;
 }
 
 /** The UUID part of the stack id (`arn:…:stack/<name>/<uuid>`), shared by the login origin and the function. */
@@ -103,7 +113,16 @@ export function stackValues(stage: string, root: string): StackValues {
     // The same value CloudFront adds as an origin header on /auth/* (serverless.yml): the stack's
     // UUID, unknown outside the account, so calls straight to the public function URL are refused.
     EDGE_AUTH_ORIGIN_SECRET: ORIGIN_SECRET_VALUE,
+    EDGE_AUTH_EDGE_MODE: settings.edge.mode,
+    // The stage's KeyValueStore (created in both modes): HMAC keys for the function mode and the
+    // revocation entries the login function writes in either mode.
+    EDGE_AUTH_KVS_ARN: { 'Fn::GetAtt': ['SessionKeyValueStore', 'Arn'] },
   };
+  if (settings.edge.mode === 'function') {
+    const hmacKeys = `/edge-auth/${stage}/session-hmac-keys`;
+    parameters.push(hmacKeys);
+    loginEnvironment.EDGE_AUTH_SESSION_HMAC_KEYS = `ssm:${hmacKeys}`;
+  }
   if (settings.aliasDomain) loginEnvironment.EDGE_AUTH_PUBLIC_HOST = settings.aliasDomain;
   const signInUrl = settings.aliasDomain
     ? `https://${settings.aliasDomain}${settings.signInPath}`
@@ -125,5 +144,29 @@ export function stackValues(stage: string, root: string): StackValues {
     loginParameterArns: parameters.map(ssmArn),
     signInUrl,
     viewerHostCode: readFileSync(join(root, 'functions', 'cloudfront', 'viewer-host.js'), 'utf8'),
+    edgeMode: settings.edge.mode,
+    viewerRequestEvents:
+      settings.edge.mode === 'lambda'
+        ? [
+            {
+              cloudFront: {
+                eventType: 'viewer-request',
+                pathPattern: `${settings.protectedPrefix}*`,
+                origin: {
+                  DomainName: { 'Fn::GetAtt': ['MediaBucket', 'RegionalDomainName'] },
+                  S3OriginConfig: {
+                    OriginAccessIdentity: {
+                      'Fn::Join': [
+                        '',
+                        ['origin-access-identity/cloudfront/', { Ref: 'MediaOriginAccessIdentity' }],
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+          ]
+        : [],
+    mediaSessionCode: buildFunctionCode({ stage, root }).code,
   };
 }

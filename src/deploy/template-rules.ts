@@ -8,6 +8,7 @@
 import { AUTH_RULES } from './rules/auth';
 import { BUCKET_RULES } from './rules/bucket';
 import { DISTRIBUTION_RULES } from './rules/distribution';
+import { FUNCTION_MODE_RULES } from './rules/function-mode';
 import { LAMBDA_EDGE_RULES } from './rules/lambda-edge';
 import { LOGIN_RULES } from './rules/login';
 import { MEDIA_RULES } from './rules/media';
@@ -230,6 +231,7 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   ...LAMBDA_EDGE_RULES,
   ...AUTH_RULES,
   ...LOGIN_RULES,
+  ...FUNCTION_MODE_RULES,
 ];
 
 /** Runs every structural rule; each violation carries the rule's name and source. */

@@ -30,6 +30,8 @@ export interface RuleOptions {
   authPathPattern: string;
   /** Whether the stage binds cookies to IP addresses (then IPv6 must be off). */
   bindIp: boolean;
+  /** The stage's edge mode (settings edge.mode); default `lambda`. */
+  edgeMode?: 'lambda' | 'function';
 }
 
 /**
