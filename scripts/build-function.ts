@@ -102,7 +102,9 @@ export function buildFunctionCode({
       format: 'esm',
       platform: 'neutral',
       target: 'es2020',
-      supported: CF_FUNCTION_SYNTAX.value,
+      // Template literals are in the runtime, but serverless.yml reads the code through a variable
+      // and would take every `${` in it for a variable of its own: lower them to concatenation.
+      supported: { ...CF_FUNCTION_SYNTAX.value, 'template-literal': false },
       external: CF_FUNCTION_MODULES.value,
       define: { __EDGE_AUTH_FUNCTION_CONFIG__: JSON.stringify(config) },
       write: false,
@@ -124,6 +126,7 @@ export function buildFunctionCode({
   }
   const code = toFunctionSource(output);
   const problems = checkFunctionCode(code);
+  if (code.includes('${')) problems.push('contains "${", which serverless.yml would read as a variable');
   if (problems.length > 0)
     throw new FunctionBuildError(`the CloudFront Function would not run: ${problems.join('; ')}`);
   return { code, bytes: Buffer.byteLength(code) };
