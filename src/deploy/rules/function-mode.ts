@@ -109,7 +109,8 @@ export const FUNCTION_MODE_RULES: TemplateRule[] = [
         undefined,
     );
     if (!login) return;
-    const arn = ((login[1].Properties?.Environment as Obj).Variables as Obj).EDGE_AUTH_KVS_ARN;
+    const env = (login[1].Properties?.Environment as Obj | undefined)?.Variables as Obj | undefined;
+    const arn = env?.EDGE_AUTH_KVS_ARN;
     const target = getAttOf(arn);
     if (stores.length !== 1 || !target || target[0] !== stores[0]![0] || target[1] !== 'Arn')
       fail(
