@@ -158,8 +158,16 @@ export function functionCloudFrontModule(reader: { get(key: string): string | un
 }
 
 function add(values: FunctionValues, name: string, value: string): void {
-  const current = values[name];
-  if (!current) values[name] = { value };
+  // Own properties only: a viewer's header, cookie or query parameter named `__proto__` must
+  // become an entry, not reach Object.prototype (it did, and polluted every object of the process).
+  const current = Object.hasOwn(values, name) ? values[name] : undefined;
+  if (!current)
+    Object.defineProperty(values, name, {
+      value: { value },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   else current.multiValue = [...(current.multiValue ?? [{ value: current.value }]), { value }];
 }
 

@@ -1,7 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { functionCloudFrontModule, functionCrypto } from '../../src/local/cloudfront-function';
+import {
+  functionCloudFrontModule,
+  functionCrypto,
+  toFunctionEvent,
+} from '../../src/local/cloudfront-function';
 import { createKvsFileReader, readKvsFile, updateKvsFile } from '../../src/local/kvs-file';
 
 describe('the local KeyValueStore file', () => {
@@ -39,5 +43,24 @@ describe('the emulated runtime modules', () => {
     expect(() => functionCrypto.createHash('sha256').update('x').digest('latin1')).toThrow(
       /unsupported digest encoding/,
     );
+  });
+});
+
+describe('function events from hostile names', () => {
+  it('a header, cookie or query parameter named __proto__ stays an entry of its own', () => {
+    const e = toFunctionEvent({
+      method: 'GET',
+      target: '/media/a?__proto__=1',
+      rawHeaders: ['__proto__', 'x', '__proto__', 'y', 'Cookie', '__proto__=z'],
+      clientIp: '203.0.113.1',
+      distributionDomainName: 'd.cloudfront.net',
+      distributionId: 'E1',
+      requestId: 'r',
+    });
+    expect(Object.hasOwn(e.request.headers, '__proto__')).toBe(true);
+    expect(e.request.headers.__proto__).toEqual({ value: 'x', multiValue: [{ value: 'x' }, { value: 'y' }] });
+    expect(Object.hasOwn(e.request.cookies, '__proto__')).toBe(true);
+    expect(Object.hasOwn(e.request.querystring, '__proto__')).toBe(true);
+    expect(({} as { multiValue?: unknown }).multiValue).toBeUndefined();
   });
 });
