@@ -13,7 +13,7 @@ import { Bench } from 'tinybench';
 import { createViewerRequestHandler } from '../functions/viewer-request';
 import { buildEdgeBundle } from '../scripts/build-edge';
 import { buildFunctionCode } from '../scripts/build-function';
-import { CF_FUNCTION_MAX_BYTES } from '../src/cloudfront/aws-rules';
+import { CLOUDFRONT_FUNCTION_MAX_CODE_BYTES } from '../src/cloudfront/aws-rules';
 import { resolveSettings } from '../src/config/settings';
 import { buildEdgeConfig } from '../src/edge/config';
 import { readCookie } from '../src/edge/cookies';
@@ -310,8 +310,8 @@ export async function run(): Promise<void> {
     {
       figure: 'CloudFront Function code (function mode)',
       value: `${functionBytes} B`,
-      target: `≤ ${CF_FUNCTION_MAX_BYTES.value} B (10 KB quota)`,
-      ok: functionBytes <= CF_FUNCTION_MAX_BYTES.value,
+      target: `≤ ${CLOUDFRONT_FUNCTION_MAX_CODE_BYTES.value} B (10 KB quota)`,
+      ok: functionBytes <= CLOUDFRONT_FUNCTION_MAX_CODE_BYTES.value,
     },
     {
       figure: 'cold start: require + 1 request (median of 7)',

@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import {
   CF_FUNCTION_FORBIDDEN_GLOBALS,
-  CF_FUNCTION_MAX_BYTES,
   CF_FUNCTION_MODULES,
   CF_FUNCTION_SYNTAX,
+  CLOUDFRONT_FUNCTION_MAX_CODE_BYTES,
   citeRule,
 } from '../src/cloudfront/aws-rules';
 import { resolveSettings } from '../src/config/settings';
@@ -40,8 +40,10 @@ function withoutStrings(code: string): string {
 export function checkFunctionCode(code: string): string[] {
   const problems: string[] = [];
   const bytes = Buffer.byteLength(code);
-  if (bytes > CF_FUNCTION_MAX_BYTES.value)
-    problems.push(`${bytes} bytes, over ${CF_FUNCTION_MAX_BYTES.value}: ${citeRule(CF_FUNCTION_MAX_BYTES)}`);
+  if (bytes > CLOUDFRONT_FUNCTION_MAX_CODE_BYTES.value)
+    problems.push(
+      `${bytes} bytes, over ${CLOUDFRONT_FUNCTION_MAX_CODE_BYTES.value}: ${citeRule(CLOUDFRONT_FUNCTION_MAX_CODE_BYTES)}`,
+    );
   for (const match of code.matchAll(IMPORT)) {
     if (!CF_FUNCTION_MODULES.value.includes(match[2]!))
       problems.push(`imports "${match[2]}": ${citeRule(CF_FUNCTION_MODULES)}`);

@@ -37,39 +37,299 @@ export function citeRule(rule: AwsRule): string {
 /** Every rule of this module, for the test that each is enforced and cited. */
 export const AWS_RULES: AwsRule[] = [];
 
+// --- edge functions, origins and signed policies (issue 8) ---
+//
+// Verified with the search tool against the CloudFront Developer Guide and the Lambda Developer
+// Guide (current pages where the stored copy had them, else the awsdocs/amazon-cloudfront-developer-guide
+// source of the same page and section).
+
+const CF = 'Amazon CloudFront Developer Guide';
+const CF_URL = 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/';
+const cf = (page: string, section: string, file: string): AwsSource => ({
+  guide: CF,
+  page,
+  section,
+  url: `${CF_URL}${file}`,
+});
+const rule = <T>(r: AwsRule<T>): AwsRule<T> => {
+  AWS_RULES.push(r as AwsRule);
+  return r;
+};
+
+/** Header names as exact lower-case names plus lower-case prefixes. */
+export interface HeaderList {
+  names: readonly string[];
+  prefixes: readonly string[];
+}
+
+/** True when `name` (any case) is on the list, by exact name or by prefix. */
+export function headerListed(list: HeaderList, name: string): boolean {
+  const lower = name.toLowerCase();
+  return list.names.includes(lower) || list.prefixes.some((p) => lower.startsWith(p));
+}
+
+export const ORIGIN_CUSTOM_HEADER_DENYLIST = rule<HeaderList>({
+  id: 'origin-custom-headers/denylist',
+  source: cf(
+    'Add custom headers to origin requests',
+    "Custom headers that CloudFront can't add to origin requests",
+    'add-origin-custom-headers.html#add-origin-custom-headers-denylist',
+  ),
+  value: {
+    names: [
+      'cache-control',
+      'connection',
+      'content-length',
+      'cookie',
+      'host',
+      'if-match',
+      'if-modified-since',
+      'if-none-match',
+      'if-range',
+      'if-unmodified-since',
+      'max-forwards',
+      'pragma',
+      'proxy-authorization',
+      'proxy-connection',
+      'range',
+      'request-range',
+      'te',
+      'trailer',
+      'transfer-encoding',
+      'upgrade',
+      'via',
+      'x-real-ip',
+    ],
+    prefixes: ['x-amz-', 'x-edge-'],
+  },
+});
+
+export const EDGE_DISALLOWED_HEADERS = rule<HeaderList>({
+  id: 'edge-functions/disallowed-headers',
+  source: cf(
+    'Restrictions on all edge functions',
+    'HTTP headers: Disallowed headers',
+    'edge-function-restrictions-all.html#function-restrictions-disallowed-headers',
+  ),
+  value: {
+    names: [
+      'connection',
+      'expect',
+      'keep-alive',
+      'proxy-authenticate',
+      'proxy-authorization',
+      'proxy-connection',
+      'trailer',
+      'upgrade',
+      'x-accel-buffering',
+      'x-accel-charset',
+      'x-accel-limit-rate',
+      'x-accel-redirect',
+      'x-amzn-auth',
+      'x-amzn-cf-billing',
+      'x-amzn-cf-id',
+      'x-amzn-cf-xff',
+      'x-amzn-errortype',
+      'x-amzn-fle-profile',
+      'x-amzn-header-count',
+      'x-amzn-header-order',
+      'x-amzn-lambda-integration-tag',
+      'x-amzn-requestid',
+      'x-cache',
+      'x-forwarded-proto',
+      'x-real-ip',
+    ],
+    prefixes: ['x-amz-cf-', 'x-edge-'],
+  },
+  silent:
+    'The page says these headers are "not exposed to edge functions" and that adding one fails validation (502); it does not say whether removing or rewriting a disallowed header the viewer sent is an error. The local edge never shows them, so a function cannot touch them.',
+});
+
+export const EDGE_READ_ONLY_VIEWER_REQUEST = rule<readonly string[]>({
+  id: 'edge-functions/read-only-viewer-request-headers',
+  source: cf(
+    'Restrictions on all edge functions',
+    'HTTP headers: Read-only headers in viewer request events',
+    'edge-function-restrictions-all.html#function-restrictions-read-only-headers-viewer-request',
+  ),
+  value: ['content-length', 'host', 'transfer-encoding', 'via'],
+});
+
+export const LAMBDA_EDGE_VIEWER_COUNTRY = rule<string>({
+  id: 'lambda-edge/viewer-request-cloudfront-viewer-country',
+  source: cf(
+    'Restrictions on Lambda@Edge',
+    'CloudFront headers',
+    'lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-cloudfront-headers',
+  ),
+  // Viewer-facing functions see the value the viewer sent; CloudFront adds its own only after the
+  // viewer request event; a viewer-request Lambda@Edge function that adds it fails validation (502).
+  value: 'cloudfront-viewer-country',
+  silent:
+    'The page states this for Lambda@Edge only; for CloudFront Functions it says nothing, so the local edge applies no such rule to them.',
+});
+
+export const GENERATED_RESPONSE_STATUS = rule<{ min: number; max: number }>({
+  id: 'lambda-edge/generated-response-status',
+  source: cf(
+    'Work with requests and responses',
+    'Generate HTTP responses in request triggers: Response object (status)',
+    'lambda-generating-http-responses.html#lambda-generating-http-responses-object',
+  ),
+  value: { min: 200, max: 599 },
+  silent:
+    'The page shows `status` as a string ("HTTP status code (string)") and says a value outside 200-599 is an error; it does not say that a number is refused. The local edge accepts a number or a numeric string and answers 502 only outside 200-599.',
+});
+
+export const GENERATED_RESPONSE_204_BODY = rule<number>({
+  id: 'lambda-edge/generated-response-204-without-body',
+  source: cf(
+    'Work with requests and responses',
+    'Generate HTTP responses in request triggers: Errors (Response contains a body and specifies 204)',
+    'lambda-generating-http-responses.html#lambda-generating-http-responses-errors',
+  ),
+  value: 204,
+});
+
+export const LAMBDA_EDGE_VIEWER_LIMITS = rule<{
+  memoryMb: number;
+  timeoutSeconds: number;
+  generatedResponseBytes: number;
+  zippedCodeBytes: number;
+}>({
+  id: 'lambda-edge/viewer-event-quotas',
+  source: cf(
+    'Quotas',
+    'Quotas on Lambda@Edge: quotas that differ by event type (viewer request and response)',
+    'cloudfront-limits.html#limits-lambda-at-edge',
+  ),
+  value: {
+    memoryMb: 128,
+    timeoutSeconds: 5,
+    generatedResponseBytes: 40 * 1024,
+    zippedCodeBytes: 1024 * 1024,
+  },
+});
+
+export const LAMBDA_EDGE_URI_MAX = rule<number>({
+  id: 'edge-functions/uri-and-query-length',
+  source: cf(
+    'Restrictions on all edge functions',
+    'URI',
+    'edge-function-restrictions-all.html#function-restrictions-uri',
+  ),
+  // "must be less than 8,192 characters"
+  value: 8192,
+});
+
+export const LAMBDA_EDGE_UNSUPPORTED_FEATURES = rule<{
+  environment: false;
+  layers: false;
+  vpc: false;
+  architectures: readonly string[];
+  packageType: 'Zip';
+}>({
+  id: 'lambda-edge/unsupported-lambda-features',
+  source: cf(
+    'Restrictions on Lambda@Edge',
+    'Lambda features',
+    'lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-features',
+  ),
+  // Not supported: VPC access, environment variables, layers, container images, arm64 (and dead
+  // letter queues, X-Ray, reserved/provisioned concurrency, more than 512 MB ephemeral storage).
+  value: { environment: false, layers: false, vpc: false, architectures: ['x86_64'], packageType: 'Zip' },
+});
+
+export const LAMBDA_EDGE_RUNTIMES = rule<readonly string[]>({
+  id: 'lambda-edge/supported-runtimes',
+  source: cf(
+    'Restrictions on Lambda@Edge',
+    'Supported runtimes',
+    'lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-runtime',
+  ),
+  value: ['nodejs22.x', 'nodejs20.x', 'nodejs18.x', 'python3.13', 'python3.12', 'python3.11'],
+  silent:
+    'The stored copies show the runtime table only as a placeholder; the list is the one this project already relied on, kept to the Node.js and Python runtimes Lambda still supports.',
+});
+
+export const CLOUDFRONT_FUNCTION_MAX_CODE_BYTES = rule<number>({
+  id: 'cloudfront-functions/function-size',
+  source: cf(
+    'Quotas',
+    'Quotas on CloudFront Functions (function size)',
+    'cloudfront-limits.html#limits-functions',
+  ),
+  value: 10 * 1024,
+});
+
+export const CLOUDFRONT_FUNCTION_RUNTIME = rule<string>({
+  id: 'cloudfront-functions/runtime',
+  source: cf(
+    'Restrictions on CloudFront Functions',
+    'Runtime',
+    'cloudfront-function-restrictions.html#cloudfront-function-runtime-restrictions',
+  ),
+  // "To use CloudFront KeyValueStore, your CloudFront function must use JavaScript runtime 2.0";
+  // the local edge emulates that runtime's event shape only.
+  value: 'cloudfront-js-2.0',
+});
+
+export const FUNCTION_URL_MAX_PAYLOAD_BYTES = rule<number>({
+  id: 'lambda/function-url-buffered-payload',
+  source: {
+    guide: 'AWS Lambda Developer Guide',
+    page: 'Invoking a response streaming enabled function using Lambda function URLs',
+    section: 'Invoke modes (BUFFERED)',
+    url: 'https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html',
+  },
+  // "BUFFERED – This is the default option. ... The maximum payload size is 6 MB."
+  value: 6 * 1024 * 1024,
+  silent:
+    'The page does not say what a viewer sees through CloudFront when the payload is too large; the local edge answers 413 for an oversized request event and 502 for an oversized function result.',
+});
+
+const COOKIE_POLICY_PAGE = 'Set signed cookies using a custom policy';
+const COOKIE_POLICY_SECTION =
+  'Values that you specify in the policy statement for a custom policy for signed cookies';
+const COOKIE_POLICY_FILE =
+  'private-content-setting-signed-cookie-custom-policy.html#private-content-custom-policy-statement-cookies-values';
+
+export const COOKIE_POLICY_RESOURCE_OPTIONAL = rule<boolean>({
+  id: 'signed-policy/cookie-resource-optional',
+  source: cf(COOKIE_POLICY_PAGE, `${COOKIE_POLICY_SECTION} (Resource)`, COOKIE_POLICY_FILE),
+  // "If you omit the Resource parameter, users can access all of the objects associated with any
+  // distribution that is associated with the key pair that you use to create the signed URL."
+  value: true,
+});
+
+export const COOKIE_POLICY_RESOURCE_SCHEMES = rule<readonly string[]>({
+  id: 'signed-policy/cookie-resource-scheme',
+  source: cf(COOKIE_POLICY_PAGE, `${COOKIE_POLICY_SECTION} (Resource: Protocol)`, COOKIE_POLICY_FILE),
+  // "Protocol – The value must begin with http:// or https://."
+  value: ['http://', 'https://'],
+  silent:
+    'The cookie page allows only http:// and https://; it does not say what CloudFront answers for another scheme (for example *://). The verifier answers AccessDenied (malformed-policy).',
+});
+
+export const COOKIE_POLICY_IP_IPV4_ONLY = rule<boolean>({
+  id: 'signed-policy/ip-address-ipv4',
+  source: cf(COOKIE_POLICY_PAGE, `${COOKIE_POLICY_SECTION} (IpAddress)`, COOKIE_POLICY_FILE),
+  // "You must specify IP address ranges in standard IPv4 CIDR format ... IP addresses in IPv6
+  // format ... are not supported. If you're using a custom policy that includes IpAddress, do not
+  // enable IPv6 for the distribution."
+  value: true,
+  silent:
+    'The page says IPv6 is "not supported" in IpAddress but not what CloudFront answers for such a policy; the verifier answers AccessDenied (malformed-policy). Template rule distribution/ipv6 keeps IPv6 off for IP-bound stages.',
+});
+
 // --- CloudFront Functions edge mode (issue 10) ---
+// Code size and runtime: CLOUDFRONT_FUNCTION_MAX_CODE_BYTES and CLOUDFRONT_FUNCTION_RUNTIME above.
 
 const CF_GUIDE = 'Amazon CloudFront Developer Guide';
 const RUNTIME_20 = {
   guide: CF_GUIDE,
   page: 'JavaScript runtime 2.0 features for CloudFront Functions',
   url: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-20.html',
-};
-
-/** The runtime the `function` edge mode's function declares (KeyValueStore and `async` need 2.0). */
-export const CF_FUNCTION_RUNTIME: AwsRule<string> = {
-  id: 'cf-function/runtime',
-  source: {
-    guide: 'AWS CloudFormation Template Reference',
-    page: 'AWS::CloudFront::Function FunctionConfig',
-    section: 'Runtime',
-    url: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-function-functionconfig.html',
-  },
-  value: 'cloudfront-js-2.0',
-};
-
-/** Maximum function code size. */
-export const CF_FUNCTION_MAX_BYTES: AwsRule<number> = {
-  id: 'cf-function/max-size',
-  source: {
-    guide: CF_GUIDE,
-    page: 'Quotas',
-    section: 'Quotas on CloudFront Functions (Maximum size of a function: 10 KB)',
-    url: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-functions',
-  },
-  value: 10_000,
-  silent:
-    'The page says "10 KB" without saying 1,000 or 1,024: we hold the function to 10,000 bytes, the stricter reading.',
 };
 
 /**
@@ -192,8 +452,6 @@ export const CF_KVS_GET_REJECTS_MISSING: AwsRule<true> = {
 };
 
 AWS_RULES.push(
-  CF_FUNCTION_RUNTIME,
-  CF_FUNCTION_MAX_BYTES,
   CF_FUNCTION_SYNTAX,
   CF_FUNCTION_MODULES,
   CF_FUNCTION_FORBIDDEN_GLOBALS,

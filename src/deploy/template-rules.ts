@@ -6,6 +6,7 @@
  */
 
 import { AUTH_RULES } from './rules/auth';
+import { AWS_TEMPLATE_RULES } from './rules/aws';
 import { BUCKET_RULES } from './rules/bucket';
 import { DISTRIBUTION_RULES } from './rules/distribution';
 import { FUNCTION_MODE_RULES } from './rules/function-mode';
@@ -231,6 +232,7 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   ...LAMBDA_EDGE_RULES,
   ...AUTH_RULES,
   ...LOGIN_RULES,
+  ...AWS_TEMPLATE_RULES,
   ...FUNCTION_MODE_RULES,
 ];
 

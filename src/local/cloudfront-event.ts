@@ -4,6 +4,16 @@ import type {
   CloudFrontRequestEvent,
   CloudFrontResultResponse,
 } from 'aws-lambda';
+import {
+  EDGE_DISALLOWED_HEADERS,
+  EDGE_READ_ONLY_VIEWER_REQUEST,
+  GENERATED_RESPONSE_204_BODY,
+  GENERATED_RESPONSE_STATUS,
+  headerListed,
+  LAMBDA_EDGE_URI_MAX,
+  LAMBDA_EDGE_VIEWER_COUNTRY,
+  LAMBDA_EDGE_VIEWER_LIMITS,
+} from '../cloudfront/aws-rules';
 
 /**
  * The viewer-request side of Lambda@Edge, as CloudFront runs it: the event it builds from a
@@ -12,49 +22,21 @@ import type {
  * "Quotas on Lambda@Edge", "HTTP 502 (Lambda validation error)", "HTTP 503 (function execution error)").
  */
 
-/** Headers CloudFront never shows a function and never lets it add (a function adding one → 502). */
-const DISALLOWED_EXACT = new Set([
-  'connection',
-  'expect',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'trailer',
-  'upgrade',
-  'x-accel-buffering',
-  'x-accel-charset',
-  'x-accel-limit-rate',
-  'x-accel-redirect',
-  'x-amzn-auth',
-  'x-amzn-cf-billing',
-  'x-amzn-cf-id',
-  'x-amzn-cf-xff',
-  'x-amzn-errortype',
-  'x-amzn-fle-profile',
-  'x-amzn-header-count',
-  'x-amzn-header-order',
-  'x-amzn-lambda-integration-tag',
-  'x-amzn-requestid',
-  'x-cache',
-  'x-forwarded-proto',
-  'x-real-ip',
-  // CloudFront adds the viewer's country itself; a viewer-request function setting it fails validation.
-  'cloudfront-viewer-country',
-]);
-const DISALLOWED_PREFIXES = ['x-amz-cf-', 'x-edge-'];
-
-/** Headers a viewer-request function may read but not add, change or remove. */
-export const READ_ONLY_VIEWER_REQUEST = new Set(['content-length', 'host', 'transfer-encoding', 'via']);
-
+/**
+ * A header CloudFront never shows a function and never lets it add (a function adding one → 502).
+ * The list is AWS's (src/cloudfront/aws-rules.ts, edge-functions/disallowed-headers).
+ */
 export function isDisallowedHeader(lowerName: string): boolean {
-  return DISALLOWED_EXACT.has(lowerName) || DISALLOWED_PREFIXES.some((p) => lowerName.startsWith(p));
+  return headerListed(EDGE_DISALLOWED_HEADERS.value, lowerName);
 }
 
+/** Headers a viewer-request function may read but not add, change or remove. */
+export const READ_ONLY_VIEWER_REQUEST: readonly string[] = EDGE_READ_ONLY_VIEWER_REQUEST.value;
+
 /** A generated response (headers and body) from a viewer-request function may be at most 40 KB. */
-export const MAX_GENERATED_RESPONSE_BYTES = 40 * 1024;
+export const MAX_GENERATED_RESPONSE_BYTES = LAMBDA_EDGE_VIEWER_LIMITS.value.generatedResponseBytes;
 /** The URI plus query string a function returns must stay under 8,192 characters. */
-export const MAX_URI_AND_QUERY = 8192;
+export const MAX_URI_AND_QUERY = LAMBDA_EDGE_URI_MAX.value;
 
 export interface ViewerRequestInput {
   method: string;
@@ -154,10 +136,14 @@ function headerValues(headers: CloudFrontHeaders, name: string): string {
 }
 
 function applyResponse(result: Record<string, unknown>): ViewerRequestOutcome {
-  const { status } = result;
-  // The documented shape has the status as a string ("403"); anything else fails validation.
-  if (typeof status !== 'string' || !/^[1-5]\d\d$/.test(status))
-    return invalid('status must be a string like "403"');
+  // AWS documents the status as a string ("403") and refuses a value outside 200-599; it does not
+  // say a number is refused, so a number passes (aws-rules: lambda-edge/generated-response-status).
+  const raw = result.status;
+  const status =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{3}$/.test(raw) ? Number(raw) : Number.NaN;
+  const { min, max } = GENERATED_RESPONSE_STATUS.value;
+  if (!Number.isInteger(status) || status < min || status > max)
+    return invalid(`status must be between ${min} and ${max} (${GENERATED_RESPONSE_STATUS.id})`);
   if (result.statusDescription !== undefined && typeof result.statusDescription !== 'string')
     return invalid('statusDescription must be a string');
   const headers = (result.headers ?? {}) as unknown;
@@ -172,6 +158,8 @@ function applyResponse(result: Record<string, unknown>): ViewerRequestOutcome {
   if (encoding !== 'text' && encoding !== 'base64') return invalid('bodyEncoding must be "text" or "base64"');
   if (result.body !== undefined && typeof result.body !== 'string') return invalid('body must be a string');
   const bodyText = (result.body as string | undefined) ?? '';
+  if (status === GENERATED_RESPONSE_204_BODY.value && result.body !== undefined)
+    return invalid(`a 204 response cannot have a body (${GENERATED_RESPONSE_204_BODY.id})`);
   let size = Buffer.byteLength(bodyText);
   const pairs: Array<[string, string]> = [];
   for (const [name, list] of Object.entries(headers as CloudFrontHeaders)) {
@@ -185,7 +173,7 @@ function applyResponse(result: Record<string, unknown>): ViewerRequestOutcome {
   const body = encoding === 'base64' ? Buffer.from(bodyText, 'base64') : Buffer.from(bodyText);
   return {
     kind: 'respond',
-    status: Number(status),
+    status,
     headers: pairs.filter(([n]) => n.toLowerCase() !== 'content-length'),
     body,
   };
@@ -210,6 +198,10 @@ function applyRequest(result: Record<string, unknown>, original: CloudFrontReque
   for (const name of Object.keys(headers)) {
     if (isDisallowedHeader(name) && !original.headers[name])
       return invalid(`the function added the disallowed header "${name}"`);
+    // Lambda@Edge only: a viewer-request function may read a viewer-sent CloudFront-Viewer-Country
+    // but adding one fails validation (aws-rules: lambda-edge/viewer-request-cloudfront-viewer-country).
+    if (name === LAMBDA_EDGE_VIEWER_COUNTRY.value && !original.headers[name])
+      return invalid(`the function added "${name}" (${LAMBDA_EDGE_VIEWER_COUNTRY.id})`);
   }
   for (const name of READ_ONLY_VIEWER_REQUEST) {
     if (headerValues(headers, name) !== headerValues(original.headers, name))

@@ -1,6 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createContext, Script } from 'node:vm';
+import {
+  EDGE_DISALLOWED_HEADERS,
+  EDGE_READ_ONLY_VIEWER_REQUEST,
+  headerListed,
+} from '../cloudfront/aws-rules';
 import type { ViewerRequestInput } from './cloudfront-event';
 
 /**
@@ -51,7 +56,11 @@ export class CloudFrontFunctionError extends Error {
 
 /** Loads a CloudFront Function's source in an isolated context and returns its top-level `handler`. */
 export function loadCloudFrontFunction(file: string): CloudFrontFunction {
-  const source = readFileSync(file, 'utf8');
+  return compileCloudFrontFunction(readFileSync(file, 'utf8'), file);
+}
+
+/** Compiles CloudFront Function source (as deployed, e.g. a template's FunctionCode) in an isolated context. */
+export function compileCloudFrontFunction(source: string, file: string): CloudFrontFunction {
   const sandbox = createContext({ console: { log: () => undefined } });
   new Script(`${source}\n;this.__handler = typeof handler === 'function' ? handler : undefined;`, {
     filename: file,
@@ -204,7 +213,8 @@ export function toFunctionEvent(input: ViewerRequestInput): FunctionEvent {
         const eq = trimmed.indexOf('=');
         if (eq > 0) add(cookies, trimmed.slice(0, eq), trimmed.slice(eq + 1));
       }
-    } else {
+    } else if (!headerListed(EDGE_DISALLOWED_HEADERS.value, name)) {
+      // Disallowed headers are "not exposed to edge functions" (aws-rules: edge-functions/disallowed-headers).
       add(headers, name, value);
     }
   }
@@ -229,6 +239,28 @@ function valuesOf(entry: unknown): string[] | undefined {
     return list.every((v) => typeof v === 'string') ? (list as string[]) : undefined;
   }
   return typeof e.value === 'string' ? [e.value] : undefined;
+}
+
+const joined = (values: FunctionValues, name: string) => JSON.stringify(valuesOf(values[name]) ?? []);
+
+/**
+ * Why CloudFront would refuse a viewer-request function's request headers (502), or undefined:
+ * it added a disallowed header, or added, changed or removed a read-only one (Developer Guide,
+ * "Restrictions on all edge functions", HTTP headers; see src/cloudfront/aws-rules.ts).
+ */
+export function functionHeaderViolation(
+  original: FunctionValues,
+  result: FunctionValues,
+): string | undefined {
+  for (const name of Object.keys(result)) {
+    if (headerListed(EDGE_DISALLOWED_HEADERS.value, name) && !original[name.toLowerCase()])
+      return `the function added the disallowed header "${name}" (${EDGE_DISALLOWED_HEADERS.id})`;
+  }
+  for (const name of EDGE_READ_ONLY_VIEWER_REQUEST.value) {
+    if (joined(result, name) !== joined(original, name))
+      return `the function added, changed or removed the read-only header "${name}" (${EDGE_READ_ONLY_VIEWER_REQUEST.id})`;
+  }
+  return undefined;
 }
 
 export type FunctionOutcome =
@@ -276,6 +308,10 @@ export function fromFunctionResult(
   const r = result as Partial<FunctionRequest>;
   if (typeof r.uri !== 'string' || !r.uri.startsWith('/'))
     return { kind: 'invalid', reason: 'uri must start with "/"' };
+  if (typeof r.headers !== 'object' || r.headers === null)
+    return { kind: 'invalid', reason: 'headers must be an object' };
+  const headerProblem = functionHeaderViolation(original.headers, r.headers);
+  if (headerProblem) return { kind: 'invalid', reason: headerProblem };
   const rawHeaders: string[] = [];
   for (const [name, entry] of Object.entries(r.headers ?? {})) {
     const values = valuesOf(entry);

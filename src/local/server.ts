@@ -7,8 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseCookieHeader } from 'cookie';
+import {
+  FUNCTION_URL_MAX_PAYLOAD_BYTES,
+  headerListed,
+  ORIGIN_CUSTOM_HEADER_DENYLIST,
+} from '../cloudfront/aws-rules';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { type EdgeMode, resolveSettings, type Settings } from '../config/settings';
+import { ORIGIN_SECRET_HEADER } from '../login/headers';
 import { applyViewerRequestResult, toViewerRequestEvent } from './cloudfront-event';
 import {
   type CloudFrontFunction,
@@ -93,7 +99,22 @@ export class LocalEdgeError extends Error {
 /** Lambda@Edge viewer-request functions get 5 seconds. */
 const VIEWER_REQUEST_TIMEOUT_MS = 5000;
 const LOGIN_TIMEOUT_MS = 10000;
-const MAX_AUTH_BODY = 1024 * 1024;
+// A function URL in BUFFERED mode takes at most 6 MB (aws-rules: lambda/function-url-buffered-payload).
+const MAX_FUNCTION_URL_PAYLOAD = FUNCTION_URL_MAX_PAYLOAD_BYTES.value;
+const MAX_AUTH_BODY = MAX_FUNCTION_URL_PAYLOAD;
+/**
+ * The address the login function sees as `requestContext.http.sourceIp`. Behind CloudFront a
+ * function URL's source IP is the TCP peer: a CloudFront edge server, never the viewer. The local
+ * edge uses a fixed address from CloudFront's origin-facing range (130.176.0.0/16 appears in
+ * AWS's ip-ranges.json as CLOUDFRONT_ORIGIN_FACING) rather than a loopback address, so it can never
+ * equal a local viewer's address and a login function that trusts it shows the bug.
+ */
+export const CLOUDFRONT_ORIGIN_FACING_IP = '130.176.0.1';
+
+/** Origin custom header names CloudFront would refuse (aws-rules: origin-custom-headers/denylist). */
+export function refusedOriginHeaders(names: readonly string[]): string[] {
+  return names.filter((name) => headerListed(ORIGIN_CUSTOM_HEADER_DENYLIST.value, name));
+}
 const FUNCTION_URL_DOMAIN = 'localloginfunctionurl0000000000.lambda-url.us-east-1.on.aws';
 const DISTRIBUTION_ID = 'ELOCALEDGE00001';
 
@@ -273,6 +294,12 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const viewerHostFunction =
     options.handlers?.viewerHost ??
     loadCloudFrontFunction(join(root, 'functions', 'cloudfront', 'viewer-host.js'));
+  // The origin custom headers the /auth/* origin adds must be ones CloudFront accepts.
+  const refused = refusedOriginHeaders([ORIGIN_SECRET_HEADER]);
+  if (refused.length > 0)
+    throw new LocalEdgeError(
+      `CloudFront refuses origin custom headers ${refused.join(', ')} (${ORIGIN_CUSTOM_HEADER_DENYLIST.id})`,
+    );
   const protectedKeyPrefix = settings.protectedPrefix.replace(/^\//, '');
   const bucket = new LocalBucket([
     { prefix: protectedKeyPrefix, dir: resolve(options.mediaDir ?? join(root, 'media')) },
@@ -562,7 +589,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       for (let i = 0; i + 1 < fnOutcome.rawHeaders.length; i += 2) {
         const lower = fnOutcome.rawHeaders[i]!.toLowerCase();
         if (lower === 'host' || lower === 'connection' || lower === 'keep-alive') continue;
-        if (lower === 'x-auth-origin-secret') continue;
+        if (lower === ORIGIN_SECRET_HEADER) continue;
         rawHeaders.push(fnOutcome.rawHeaders[i]!, fnOutcome.rawHeaders[i + 1]!);
       }
       rawHeaders.push(
@@ -570,7 +597,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
         FUNCTION_URL_DOMAIN,
         // The origin custom header of the /auth/* origin (serverless.yml); CloudFront replaces a
         // viewer-sent header of the same name, which the loop above already dropped.
-        'x-auth-origin-secret',
+        ORIGIN_SECRET_HEADER,
         stage.originSecret,
         'x-forwarded-for',
         clientIp,
@@ -584,11 +611,19 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
         target: fnOutcome.target,
         rawHeaders,
         body,
-        sourceIp: clientIp,
+        sourceIp: CLOUDFRONT_ORIGIN_FACING_IP,
         domainName: FUNCTION_URL_DOMAIN,
         requestId: randomBytes(16).toString('hex'),
         now: Date.now(),
       });
+      if (Buffer.byteLength(JSON.stringify(event)) > MAX_FUNCTION_URL_PAYLOAD) {
+        note = 'request payload over the function URL limit';
+        return send(
+          413,
+          [['content-type', 'application/json']],
+          Buffer.from('{"Message":"Request Entity Too Large"}'),
+        );
+      }
       let response: ReturnType<typeof fromHttpApiResult>;
       try {
         response = fromHttpApiResult(
@@ -596,6 +631,14 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
         );
       } catch (error) {
         note = `login function failed: ${error instanceof Error ? error.message : 'error'}`;
+        response = {
+          status: 502,
+          headers: [['content-type', 'application/json']],
+          body: Buffer.from('{"Message":"Internal Server Error"}'),
+        };
+      }
+      if (Buffer.isBuffer(response.body) && response.body.length > MAX_FUNCTION_URL_PAYLOAD) {
+        note = 'login response over the function URL payload limit';
         response = {
           status: 502,
           headers: [['content-type', 'application/json']],

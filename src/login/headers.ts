@@ -9,3 +9,10 @@ export const ORIGIN_SECRET_HEADER = 'x-auth-origin-secret';
 
 /** The header a CloudFront Function on `/auth/*` fills with the viewer's Host (the origin sees its own). */
 export const VIEWER_HOST_HEADER = 'x-auth-viewer-host';
+
+/**
+ * The header the `/auth/*` CloudFront Function fills with `event.viewer.ip`, always overwriting a
+ * viewer-sent copy. Behind CloudFront a function URL's `requestContext.http.sourceIp` is CloudFront's
+ * own address, so this is the only place the viewer's address reaches the login function.
+ */
+export const VIEWER_IP_HEADER = 'x-auth-viewer-ip';

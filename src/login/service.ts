@@ -1,4 +1,5 @@
 import { createHash, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import { decodeJwt } from 'jose';
 import {
   CLOUDFRONT_COOKIE_NAMES,
@@ -14,7 +15,7 @@ import { parseGrants } from '../session/grants';
 import type { SessionSigningKey, SessionVerifyKey } from '../session/keys';
 import { issueSessionToken, type SessionClaims, verifySessionToken } from '../session/token';
 import { mediaType, parseCredentials, parseViewerHost, safeNextPath } from './body';
-import { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER } from './headers';
+import { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER, VIEWER_IP_HEADER } from './headers';
 import { type AuthRequest, type AuthResponse, errorResponse, jsonResponse } from './http';
 import type { OidcVerifier } from './oidc';
 import { type UserRecord, verifyPassword } from './users';
@@ -39,7 +40,7 @@ export interface LoginContext {
   randomId?: () => string;
 }
 
-export { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER } from './headers';
+export { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER, VIEWER_IP_HEADER } from './headers';
 
 function sameSecret(given: string | undefined, expected: string): boolean {
   // Digests first: timingSafeEqual needs equal lengths, and the length must not leak either.
@@ -91,10 +92,15 @@ function cookieAttrs(ctx: LoginContext, path: string, maxAge?: number): CookieAt
   return { path, secure: ctx.settings.secure, httpOnly: true, sameSite: 'Lax', maxAge };
 }
 
-function clientIp(req: AuthRequest): string | undefined {
-  // Behind CloudFront the connection comes from an edge server; the viewer is in this header (ip:port).
-  const viewer = req.headers['cloudfront-viewer-address'];
-  if (viewer) return viewer.includes('.') ? viewer.split(':')[0] : viewer.replace(/:\d+$/, '');
+/**
+ * The viewer's address. Behind CloudFront the function URL's `sourceIp` is CloudFront's own address
+ * (the TCP peer), so the viewer's comes from the header the `/auth/*` CloudFront Function writes
+ * from `event.viewer.ip`, trusted only when the request proved it came through CloudFront (the
+ * origin secret checked out): a viewer can send any header, but the function overwrites this one.
+ */
+function viewerIpOf(req: AuthRequest, throughCloudFront: boolean): string | undefined {
+  const forwarded = req.headers[VIEWER_IP_HEADER];
+  if (throughCloudFront && forwarded && isIP(forwarded)) return forwarded;
   return req.sourceIp;
 }
 
@@ -123,7 +129,7 @@ async function issueCookies(
     protectedPrefix: s.protectedPrefix,
     maxCookieSets: s.cloudFront.maxCookieSets,
   });
-  const sourceIp = s.cloudFront.bindIp ? clientIp(req) : undefined;
+  const sourceIp = s.cloudFront.bindIp ? req.sourceIp : undefined;
   const cookies: string[] = [];
   for (const set of plan.sets) {
     const signed = signCookies({
@@ -339,7 +345,9 @@ export async function handleAuthRequest(
   if (ctx.originSecret !== undefined && !sameSecret(req.headers[ORIGIN_SECRET_HEADER], ctx.originSecret)) {
     return errorResponse(403, 'ERR_DIRECT_ACCESS', 'Sign in through the site, not the function URL.');
   }
-  const response = await dispatch(req, ctx, now);
+  // From here on `sourceIp` is the viewer's address (see viewerIpOf).
+  const viewerReq = { ...req, sourceIp: viewerIpOf(req, ctx.originSecret !== undefined) };
+  const response = await dispatch(viewerReq, ctx, now);
   Object.assign(response.headers, corsHeaders(req, ctx));
   return response;
 }

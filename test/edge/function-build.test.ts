@@ -1,6 +1,6 @@
 import { transformSync } from 'esbuild';
 import { buildFunctionCode, checkFunctionCode } from '../../scripts/build-function';
-import { CF_FUNCTION_MAX_BYTES, CF_FUNCTION_SYNTAX } from '../../src/cloudfront/aws-rules';
+import { CF_FUNCTION_SYNTAX, CLOUDFRONT_FUNCTION_MAX_CODE_BYTES } from '../../src/cloudfront/aws-rules';
 
 // The build check of the `function` edge mode ("JavaScript runtime 2.0 features for CloudFront
 // Functions", "Quotas on CloudFront Functions"): what it accepts and what it refuses.
@@ -12,7 +12,7 @@ describe('the CloudFront Function build', () => {
     (stage) => {
       const { code, bytes } = buildFunctionCode({ stage });
       expect(bytes).toBe(Buffer.byteLength(code));
-      expect(bytes).toBeLessThanOrEqual(CF_FUNCTION_MAX_BYTES.value);
+      expect(bytes).toBeLessThanOrEqual(CLOUDFRONT_FUNCTION_MAX_CODE_BYTES.value);
       const imports = [...code.matchAll(/import\s+\w+\s+from\s*"([^"]+)"/g)].map((m) => m[1]).sort();
       expect(imports).toEqual(['cloudfront', 'crypto']);
       // The imports come first, as the KeyValueStore helper page asks.
@@ -46,8 +46,10 @@ describe('checkFunctionCode refuses what the runtime would not run', () => {
   });
 
   it('refuses code over the size limit, naming the quota page', () => {
-    const code = `${OK_HANDLER}/*${'x'.repeat(CF_FUNCTION_MAX_BYTES.value)}*/`;
-    expect(checkFunctionCode(code).join('\n')).toMatch(/over 10000: cf-function\/max-size .*Quotas/);
+    const code = `${OK_HANDLER}/*${'x'.repeat(CLOUDFRONT_FUNCTION_MAX_CODE_BYTES.value)}*/`;
+    expect(checkFunctionCode(code).join('\n')).toMatch(
+      /over 10240: cloudfront-functions\/function-size .*Quotas/,
+    );
   });
 
   it('does not read words inside strings as globals', () => {

@@ -55,7 +55,7 @@ describe('a stage in the function edge mode', () => {
     expect(fn.FunctionConfig.KeyValueStoreAssociations).toEqual([
       { KeyValueStoreARN: { 'Fn::GetAtt': ['SessionKeyValueStore', 'Arn'] } },
     ]);
-    expect(Buffer.byteLength(fn.FunctionCode)).toBeLessThanOrEqual(10_000);
+    expect(Buffer.byteLength(fn.FunctionCode)).toBeLessThanOrEqual(10 * 1024);
     expect(media(stack.template).LambdaFunctionAssociations).toBeUndefined();
     // The framework still versions every function, but nothing associates one with the distribution.
     expect(JSON.stringify(R.CloudFrontDistribution)).not.toContain('LambdaFunctionAssociations');
@@ -96,16 +96,16 @@ describe('a stage in the function edge mode', () => {
       expect(
         mutate((t) => {
           const fn = t.Resources.MediaSessionFunction!.Properties as Obj;
-          fn.FunctionCode = `${fn.FunctionCode}/*${'x'.repeat(10_000)}*/`;
+          fn.FunctionCode = `${fn.FunctionCode}/*${'x'.repeat(10 * 1024)}*/`;
         }),
-      ).toContain('cloudfront-function/size');
+      ).toContain('cloudfront-function/code-size');
     });
     it('a wrong runtime', () => {
       expect(
         mutate((t) => {
           (t.Resources.MediaSessionFunction!.Properties as Obj).FunctionConfig.Runtime = 'cloudfront-js-1.0';
         }),
-      ).toContain('function-mode/runtime');
+      ).toContain('cloudfront-function/runtime');
     });
     it('no function on the protected behavior', () => {
       expect(

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LAMBDA_EDGE_VIEWER_LIMITS } from '../../src/cloudfront/aws-rules';
 import { resolveSettings } from '../../src/config/settings';
 import {
   checkAgainstSpec,
@@ -104,7 +105,8 @@ describe('packaged stack', () => {
   it('edge zip: under 1 MB, config baked in, no private key, no AWS SDK', () => {
     const zip = stack.artifact('viewerRequest.zip');
     console.log(`edge zip viewerRequest.zip: ${zip.length} bytes (${(zip.length / 1024).toFixed(1)} KB)`);
-    expect(zip.length).toBeLessThan(1024 * 1024);
+    // Lambda@Edge viewer-event quota (aws-rules: lambda-edge/viewer-event-quotas).
+    expect(zip.length).toBeLessThanOrEqual(LAMBDA_EDGE_VIEWER_LIMITS.value.zippedCodeBytes);
     const entries = readZip(zip);
     expect(entries.length).toBeGreaterThan(0);
     const text = entries.map((e) => e.data.toString('latin1')).join('\n');
@@ -355,6 +357,71 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
     },
   ],
   [
+    'origin/custom-header-names',
+    'an X-Edge- origin custom header',
+    (t) => {
+      const origin = dist(t).Origins.find((o: Obj) => o.Id === auth(t).TargetOriginId);
+      origin.OriginCustomHeaders[0].HeaderName = 'X-Edge-Auth-Origin-Secret';
+    },
+  ],
+  [
+    'origin/custom-header-names',
+    'an X-Amz- custom header on the S3 origin',
+    (t) => {
+      const origin = dist(t).Origins.find((o: Obj) => o.Id === media(t).TargetOriginId);
+      origin.OriginCustomHeaders = [{ HeaderName: 'X-Amz-Meta-Stage', HeaderValue: 'prod' }];
+    },
+  ],
+  [
+    'cloudfront-function/added-headers',
+    'the viewer-host function adds x-edge-foo',
+    (t) => {
+      const fn = props(t, 'AWS::CloudFront::Function');
+      fn.FunctionCode = fn.FunctionCode.replace("'x-auth-viewer-ip'", "'x-edge-foo'");
+    },
+  ],
+  [
+    'cloudfront-function/added-headers',
+    'the viewer-host function rewrites the read-only Host',
+    (t) => {
+      const fn = props(t, 'AWS::CloudFront::Function');
+      fn.FunctionCode = fn.FunctionCode.replace(
+        'return request;',
+        "request.headers.host = { value: 'x' }; return request;",
+      );
+    },
+  ],
+  [
+    'cloudfront-function/code-size',
+    'function code over 10 KB',
+    (t) => {
+      const fn = props(t, 'AWS::CloudFront::Function');
+      fn.FunctionCode = `${fn.FunctionCode}\n// ${'x'.repeat(10 * 1024)}`;
+    },
+  ],
+  [
+    'cloudfront-function/runtime',
+    'cloudfront-js-1.0',
+    (t) => {
+      props(t, 'AWS::CloudFront::Function').FunctionConfig.Runtime = 'cloudfront-js-1.0';
+    },
+  ],
+  [
+    'response-headers/custom-header-names',
+    'a response headers policy sets X-Amz-Foo',
+    (t) => {
+      t.Resources.ExtraHeadersPolicy = {
+        Type: 'AWS::CloudFront::ResponseHeadersPolicy',
+        Properties: {
+          ResponseHeadersPolicyConfig: {
+            Name: 'extra',
+            CustomHeadersConfig: { Items: [{ Header: 'X-Amz-Foo', Value: '1', Override: true }] },
+          },
+        },
+      };
+    },
+  ],
+  [
     'auth/caching-disabled',
     'cached auth',
     (t) => {
@@ -467,14 +534,6 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
     },
   ],
   [
-    'cloudfront-function/size',
-    'a CloudFront Function over 10,000 bytes',
-    (t) => {
-      const fn = t.Resources.ViewerHostFunction!.Properties as Obj;
-      fn.FunctionCode = `${fn.FunctionCode}/*${'x'.repeat(10_000)}*/`;
-    },
-  ],
-  [
     'kvs/login-environment',
     'the login function without the KeyValueStore ARN',
     (t) => {
@@ -513,6 +572,18 @@ describe('a template that breaks a rule fails with the rule named', () => {
     const preconditions = ['distribution/one', 'media/behavior', 'auth/behavior', 'login/function'];
     const uncovered = [...known].filter((r) => !covered.has(r) && !preconditions.includes(r));
     expect(uncovered).toEqual([]);
+  });
+
+  it('an X-Edge- origin header fails naming the rule and its AWS source (page and section)', () => {
+    const t = clone();
+    const origin = dist(t).Origins.find((o: Obj) => o.Id === auth(t).TargetOriginId);
+    origin.OriginCustomHeaders[0].HeaderName = 'X-Edge-Auth-Origin-Secret';
+    const v = checkStructure(t, options).find((x) => x.rule === 'origin/custom-header-names');
+    expect(v?.source).toBe(
+      'origin-custom-headers/denylist (Amazon CloudFront Developer Guide, "Add custom headers to origin requests", section "Custom headers that CloudFront can\'t add to origin requests")',
+    );
+    expect(v?.message).toContain('X-Edge-Auth-Origin-Secret');
+    expect(v?.message).toContain("Custom headers that CloudFront can't add to origin requests");
   });
 
   it('every structural rule has a unique name and a source, and its failures carry both', () => {

@@ -122,8 +122,10 @@ describe("CloudFront's rules for the function's result", () => {
   });
 
   it.each([
-    ['a numeric status', { status: 403 }],
     ['a status that is not HTTP', { status: '42' }],
+    ['a status below 200', { status: '199' }],
+    ['a status above 599', { status: 600 }],
+    ['a 204 with a body', { status: '204', body: 'x' }],
     ['a generated body over 40 KB', { status: '200', body: 'x'.repeat(MAX_GENERATED_RESPONSE_BYTES + 1) }],
     [
       'a disallowed response header',

@@ -94,4 +94,47 @@ describe('CloudFront Functions (cloudfront-js-2.0) viewer-request events', () =>
     const values = raw.filter((_, i) => i % 2 === 1 && raw[i - 1] === 'x-auth-viewer-host');
     expect(values).toEqual(['media.example.com']);
   });
+
+  it('the deployed viewer-host function copies event.viewer.ip into x-auth-viewer-ip, overwriting a forged copy', () => {
+    const handler = loadCloudFrontFunction(join(ROOT, 'functions', 'cloudfront', 'viewer-host.js'));
+    const e = event('/auth/login', ['Host', 'media.example.com', 'X-Auth-Viewer-Ip', '198.51.100.66']);
+    const out = fromFunctionResult(handler(e), structuredClone(e.request), '/auth/login');
+    const raw = out.kind === 'request' ? out.rawHeaders : [];
+    expect(raw.filter((_, i) => i % 2 === 1 && raw[i - 1] === 'x-auth-viewer-ip')).toEqual(['203.0.113.9']);
+  });
+
+  it('hides the headers AWS does not expose to edge functions, and shows a viewer-sent CloudFront-Viewer-Country', () => {
+    const e = event('/auth/x', [
+      'Host',
+      'example.com',
+      'X-Edge-Foo',
+      '1',
+      'X-Amz-Cf-Id',
+      '2',
+      'Connection',
+      'keep-alive',
+      'CloudFront-Viewer-Country',
+      'NZ',
+    ]);
+    expect(Object.keys(e.request.headers).sort()).toEqual(['cloudfront-viewer-country', 'host']);
+  });
+
+  it.each([
+    [
+      'adds a disallowed header (X-Edge- prefix)',
+      { 'x-edge-foo': { value: '1' } },
+      /disallowed header "x-edge-foo"/,
+    ],
+    ['adds X-Amz-Cf-Id', { 'x-amz-cf-id': { value: '1' } }, /disallowed header/],
+    ['adds X-Forwarded-Proto', { 'x-forwarded-proto': { value: 'https' } }, /disallowed header/],
+    ['writes the read-only Host', { host: { value: 'evil.example' } }, /read-only header "host"/],
+    ['adds the read-only Via', { via: { value: '1.1 x' } }, /read-only header "via"/],
+  ])('a CloudFront Function result that %s is invalid (CloudFront answers 502)', (_name, extra, reason) => {
+    const e = event('/auth/x', ['Host', 'example.com']);
+    const original = structuredClone(e.request);
+    const result = { ...e.request, headers: { ...e.request.headers, ...extra } };
+    const out = fromFunctionResult(result, original, '/auth/x');
+    expect(out.kind).toBe('invalid');
+    expect(out.kind === 'invalid' ? out.reason : '').toMatch(reason);
+  });
 });

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { VerifyInput } from '../../src/cloudfront/types';
-import { type LambdaHandler, type LocalEdge, startLocalEdge } from '../../src/local/server';
+import { type CloudFrontFunction, loadCloudFrontFunction } from '../../src/local/cloudfront-function';
+import {
+  CLOUDFRONT_ORIGIN_FACING_IP,
+  type LambdaHandler,
+  type LocalEdge,
+  refusedOriginHeaders,
+  startLocalEdge,
+} from '../../src/local/server';
 
 // CloudFront's rules for a viewer-request function's result and the function URL payload,
 // exercised over HTTP with stand-in functions (the real ones are in local-edge.test.ts).
@@ -11,6 +18,8 @@ let edge: LocalEdge;
 let stateDir: string;
 let viewerRequest: LambdaHandler;
 let login: LambdaHandler;
+const deployedViewerHost = loadCloudFrontFunction(join(ROOT, 'functions', 'cloudfront', 'viewer-host.js'));
+let viewerHost: CloudFrontFunction = deployedViewerHost;
 const events: unknown[] = [];
 const lines: string[] = [];
 
@@ -26,6 +35,7 @@ beforeAll(async () => {
     handlers: {
       viewerRequest: (event, context, callback) => viewerRequest(event, context, callback),
       login: (event, context, callback) => login(event, context, callback),
+      viewerHost: (event) => viewerHost(event),
     },
   });
 }, 60000);
@@ -107,7 +117,8 @@ describe('the viewer-request function as CloudFront runs it', () => {
       }),
     ],
     ['generates a body over 40 KB', () => ({ status: '200', body: 'x'.repeat(41 * 1024) })],
-    ['returns a numeric status', () => ({ status: 200, body: 'x' })],
+    ['returns a status above 599', () => ({ status: '600', body: 'x' })],
+    ['returns a 204 with a body', () => ({ status: '204', body: 'x' })],
     ['returns nothing', () => undefined],
   ])('a function that %s gets a 502 from CloudFront', async (_name, make) => {
     viewerRequest = async (event) => make(event);
@@ -181,7 +192,13 @@ describe('the login function behind its function URL', () => {
     expect(event.headers.host).toMatch(/\.lambda-url\.us-east-1\.on\.aws$/);
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body, 'base64').toString()).toBe('username=alice&password=x');
-    expect(event.requestContext.http).toMatchObject({ method: 'POST', sourceIp: '127.0.0.1' });
+    // Behind CloudFront the function URL's peer is CloudFront, not the viewer; the viewer's address
+    // arrives in the header the /auth/* CloudFront Function writes from event.viewer.ip.
+    expect(event.requestContext.http).toMatchObject({
+      method: 'POST',
+      sourceIp: CLOUDFRONT_ORIGIN_FACING_IP,
+    });
+    expect(event.headers['x-auth-viewer-ip']).toBe('127.0.0.1');
   });
 
   it('a login function that throws is a 502 from the function URL', async () => {
@@ -190,5 +207,96 @@ describe('the login function behind its function URL', () => {
     };
     const response = await fetch(`${edge.url}/auth/session`);
     expect(response.status).toBe(502);
+  });
+});
+
+describe('the CloudFront Function on /auth/* as CloudFront runs it', () => {
+  afterEach(() => {
+    viewerHost = deployedViewerHost;
+  });
+
+  it.each([
+    ['adds x-edge-foo', { 'x-edge-foo': { value: '1' } }],
+    ['adds X-Amz-Cf-Pop', { 'x-amz-cf-pop': { value: '1' } }],
+    ['writes the read-only Host', { host: { value: 'evil.example' } }],
+  ])('a function that %s gets a 502 from CloudFront', async (_name, extra) => {
+    let called = false;
+    login = async () => {
+      called = true;
+      return { statusCode: 200, body: 'reached' };
+    };
+    viewerHost = (event) => ({ ...event.request, headers: { ...event.request.headers, ...extra } });
+    const response = await fetch(`${edge.url}/auth/session`);
+    expect(response.status).toBe(502);
+    expect(response.headers.get('x-cache')).toBe('Error from cloudfront');
+    expect(called).toBe(false);
+    expect(lines.at(-1)).toMatch(/^GET \/auth\/session 502 cloudfront .*failed validation/);
+  });
+
+  it('sees a viewer-sent CloudFront-Viewer-Country and never the headers CloudFront hides', async () => {
+    let seen: Record<string, unknown> = {};
+    viewerHost = (event) => {
+      seen = event.request.headers;
+      return event.request;
+    };
+    login = async () => ({ statusCode: 204 });
+    await fetch(`${edge.url}/auth/session`, {
+      headers: { 'CloudFront-Viewer-Country': 'NZ', 'X-Edge-Foo': '1', 'X-Amz-Cf-Id': 'forged' },
+    });
+    expect(seen['cloudfront-viewer-country']).toEqual({ value: 'NZ' });
+    expect(seen['x-edge-foo']).toBeUndefined();
+    expect(seen['x-amz-cf-id']).toBeUndefined();
+  });
+});
+
+describe('Lambda@Edge and CloudFront headers', () => {
+  it('a viewer-request function sees a viewer-sent CloudFront-Viewer-Country', async () => {
+    viewerRequest = async (event) => {
+      events.push(event);
+      return requestOf(event);
+    };
+    await fetch(`${edge.url}/media/demo/index.m3u8`, { headers: { 'CloudFront-Viewer-Country': 'NZ' } });
+    const headers = requestOf(events.pop()).headers as Record<string, Array<{ value: string }>>;
+    expect(headers['cloudfront-viewer-country']).toEqual([{ key: 'CloudFront-Viewer-Country', value: 'NZ' }]);
+  });
+
+  it('a viewer-request function that adds CloudFront-Viewer-Country gets a 502', async () => {
+    viewerRequest = async (event) => ({
+      ...requestOf(event),
+      headers: {
+        ...(requestOf(event).headers as object),
+        'cloudfront-viewer-country': [{ key: 'CloudFront-Viewer-Country', value: 'US' }],
+      },
+    });
+    expect((await fetch(`${edge.url}/media/demo/index.m3u8`)).status).toBe(502);
+  });
+
+  it('a numeric generated status is not refused (no AWS page says it is)', async () => {
+    viewerRequest = async () => ({ status: 401, body: 'no' });
+    expect((await fetch(`${edge.url}/media/demo/index.m3u8`)).status).toBe(401);
+  });
+});
+
+describe('origin requests the local edge builds', () => {
+  it('refuses the origin custom header names CloudFront refuses, and adds none of them itself', () => {
+    expect(
+      refusedOriginHeaders(['x-edge-auth-origin-secret', 'X-Amz-Foo', 'Via', 'x-auth-origin-secret']),
+    ).toEqual(['x-edge-auth-origin-secret', 'X-Amz-Foo', 'Via']);
+  });
+
+  it('answers 413 for a sign-in request over the 6 MB function URL payload', async () => {
+    let called = false;
+    login = async () => {
+      called = true;
+      return { statusCode: 200 };
+    };
+    const response = await fetch(`${edge.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(5 * 1024 * 1024, 1),
+    });
+    // 5 MB of binary is over 6 MB once base64-encoded into the event.
+    expect(response.status).toBe(413);
+    expect(called).toBe(false);
   });
 });

@@ -448,3 +448,66 @@ describe('OIDC sign-in', () => {
     expect([res.statusCode, body(res).error.code]).toEqual([400, 'ERR_OIDC_DISABLED']);
   });
 });
+
+describe('the viewer address of an IP-bound stage', () => {
+  const SECRET = 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+  // What the function URL reports behind CloudFront: CloudFront's own address, not the viewer's.
+  const CLOUDFRONT_PEER = '130.176.0.1';
+
+  const bound = async (env: Record<string, string>) => {
+    const c = await loadLoginContext(env, { dummyHash: fx.dummyHash });
+    return { ...c, settings: { ...c.settings, cloudFront: { ...c.settings.cloudFront, bindIp: true } } };
+  };
+  const boundIp = (cookies: string[]) => {
+    const policy = cookies.map(parseSetCookie).find((c) => c.name === 'CloudFront-Policy')!.value;
+    const json = Buffer.from(
+      policy.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
+      'base64',
+    ).toString();
+    return JSON.parse(json).Statement[0].Condition.IpAddress?.['AWS:SourceIp'];
+  };
+
+  it('binds the cookies to x-auth-viewer-ip when the origin secret proves the request came through CloudFront', async () => {
+    const guarded = await bound({ ...fx.env, EDGE_AUTH_ORIGIN_SECRET: SECRET });
+    const res = await handleAuthRequest(
+      req({
+        json: alice,
+        sourceIp: CLOUDFRONT_PEER,
+        headers: { 'x-auth-origin-secret': SECRET, 'x-auth-viewer-ip': '203.0.113.9' },
+      }),
+      guarded,
+      NOW,
+    );
+    expect(res.statusCode).toBe(200);
+    expect(boundIp(res.cookies)).toBe('203.0.113.9/32');
+  });
+
+  it('ignores x-auth-viewer-ip and CloudFront-Viewer-Address when nothing proves CloudFront wrote them', async () => {
+    const open = await bound({ ...fx.env });
+    const res = await handleAuthRequest(
+      req({
+        json: alice,
+        sourceIp: '198.51.100.4',
+        headers: { 'x-auth-viewer-ip': '203.0.113.9', 'cloudfront-viewer-address': '203.0.113.10:443' },
+      }),
+      open,
+      NOW,
+    );
+    expect(res.statusCode).toBe(200);
+    expect(boundIp(res.cookies)).toBe('198.51.100.4/32');
+  });
+
+  it('falls back to sourceIp when the header is not an IP address', async () => {
+    const guarded = await bound({ ...fx.env, EDGE_AUTH_ORIGIN_SECRET: SECRET });
+    const res = await handleAuthRequest(
+      req({
+        json: alice,
+        sourceIp: '198.51.100.4',
+        headers: { 'x-auth-origin-secret': SECRET, 'x-auth-viewer-ip': 'not-an-ip' },
+      }),
+      guarded,
+      NOW,
+    );
+    expect(boundIp(res.cookies)).toBe('198.51.100.4/32');
+  });
+});

@@ -1,14 +1,11 @@
 /**
  * The `function` edge mode's stack (issue 10): a CloudFront Function with its KeyValueStore on the
  * protected behavior and no Lambda@Edge there; and, in both modes, the store and the login
- * function's EDGE_AUTH_KVS_ARN. Facts from src/cloudfront/aws-rules.ts.
+ * function's EDGE_AUTH_KVS_ARN. Facts from src/cloudfront/aws-rules.ts. Code size and runtime of
+ * every CloudFront Function are checked by src/deploy/rules/aws.ts (cloudfront-function/code-size,
+ * cloudfront-function/runtime).
  */
-import {
-  CF_FUNCTION_MAX_BYTES,
-  CF_FUNCTION_ONE_KVS,
-  CF_FUNCTION_RUNTIME,
-  citeRule,
-} from '../../cloudfront/aws-rules';
+import { CF_FUNCTION_ONE_KVS, citeRule } from '../../cloudfront/aws-rules';
 import {
   defineRule,
   distributionOf,
@@ -82,24 +79,6 @@ export const FUNCTION_MODE_RULES: TemplateRule[] = [
         found.id!,
         `${found.id} must be associated with exactly one KeyValueStore of this stack (its HMAC keys and revocations)`,
       );
-  }),
-  defineRule('function-mode/runtime', citeRule(CF_FUNCTION_RUNTIME), (template, options, fail) => {
-    if (options.edgeMode !== 'function') return;
-    const found = mediaFunction(template, options.mediaPathPattern);
-    const runtime = ((found?.fn?.FunctionConfig ?? {}) as Obj).Runtime;
-    if (found?.fn && runtime !== CF_FUNCTION_RUNTIME.value)
-      fail(
-        found.id!,
-        `${found.id} must use ${CF_FUNCTION_RUNTIME.value} (KeyValueStore, async/await), not ${String(runtime)}`,
-      );
-  }),
-  defineRule('cloudfront-function/size', citeRule(CF_FUNCTION_MAX_BYTES), (template, _options, fail) => {
-    for (const [id, r] of ofType(template, 'AWS::CloudFront::Function')) {
-      const code = r.Properties?.FunctionCode;
-      const bytes = typeof code === 'string' ? Buffer.byteLength(code) : 0;
-      if (bytes > CF_FUNCTION_MAX_BYTES.value)
-        fail(id, `${id} is ${bytes} bytes of code, over ${CF_FUNCTION_MAX_BYTES.value}`);
-    }
   }),
   defineRule('kvs/login-environment', DESIGN, (template, _options, fail) => {
     const stores = ofType(template, 'AWS::CloudFront::KeyValueStore');

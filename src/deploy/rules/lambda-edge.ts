@@ -1,5 +1,11 @@
 /** Lambda@Edge limits for every Lambda function the distribution associates with a behavior. */
 import {
+  citeRule,
+  LAMBDA_EDGE_RUNTIMES,
+  LAMBDA_EDGE_UNSUPPORTED_FEATURES,
+  LAMBDA_EDGE_VIEWER_LIMITS,
+} from '../../cloudfront/aws-rules';
+import {
   defineRule,
   distributionOf,
   edgeLambdas,
@@ -8,25 +14,19 @@ import {
   type TemplateRule,
 } from './template-json';
 
-/** Runtimes Lambda@Edge accepts (CloudFront Developer Guide, "Restrictions on Lambda@Edge"). */
-export const EDGE_RUNTIMES = new Set([
-  'nodejs22.x',
-  'nodejs20.x',
-  'nodejs18.x',
-  'python3.13',
-  'python3.12',
-  'python3.11',
-]);
+/** Runtimes Lambda@Edge accepts (aws-rules: lambda-edge/supported-runtimes). */
+export const EDGE_RUNTIMES: ReadonlySet<string> = new Set(LAMBDA_EDGE_RUNTIMES.value);
 
-const SOURCE = 'CloudFront Developer Guide, "Restrictions on Lambda@Edge"';
+const LIMITS = LAMBDA_EDGE_VIEWER_LIMITS.value;
+const FEATURES = LAMBDA_EDGE_UNSUPPORTED_FEATURES.value;
 
 const eachEdgeFunction = (template: Template): [string, Obj][] => {
   const d = distributionOf(template);
   return d ? edgeLambdas(template, d) : [];
 };
 
-const edgeRule = (name: string, check: (p: Obj) => string | undefined): TemplateRule =>
-  defineRule(name, SOURCE, (template, _options, fail) => {
+const edgeRule = (name: string, source: string, check: (p: Obj) => string | undefined): TemplateRule =>
+  defineRule(name, source, (template, _options, fail) => {
     for (const [id, p] of eachEdgeFunction(template)) {
       const problem = check(p);
       if (problem) fail(id, `${id}: ${problem}`);
@@ -34,30 +34,36 @@ const edgeRule = (name: string, check: (p: Obj) => string | undefined): Template
   });
 
 export const LAMBDA_EDGE_RULES: TemplateRule[] = [
-  edgeRule('edge/no-environment', (p) =>
+  edgeRule('edge/no-environment', citeRule(LAMBDA_EDGE_UNSUPPORTED_FEATURES), (p) =>
     p.Environment !== undefined ? 'Lambda@Edge functions cannot have environment variables' : undefined,
   ),
-  edgeRule('edge/no-layers', (p) =>
+  edgeRule('edge/no-layers', citeRule(LAMBDA_EDGE_UNSUPPORTED_FEATURES), (p) =>
     p.Layers !== undefined ? 'Lambda@Edge functions cannot use layers' : undefined,
   ),
-  edgeRule('edge/no-vpc', (p) =>
+  edgeRule('edge/no-vpc', citeRule(LAMBDA_EDGE_UNSUPPORTED_FEATURES), (p) =>
     p.VpcConfig !== undefined ? 'Lambda@Edge functions cannot run in a VPC' : undefined,
   ),
-  edgeRule('edge/memory', (p) => {
+  edgeRule('edge/memory', citeRule(LAMBDA_EDGE_VIEWER_LIMITS), (p) => {
     const memory = Number(p.MemorySize ?? 128);
-    return memory <= 128 ? undefined : `viewer-request functions get at most 128 MB (has ${memory})`;
+    return memory <= LIMITS.memoryMb
+      ? undefined
+      : `viewer-request functions get at most ${LIMITS.memoryMb} MB (has ${memory})`;
   }),
-  edgeRule('edge/timeout', (p) => {
+  edgeRule('edge/timeout', citeRule(LAMBDA_EDGE_VIEWER_LIMITS), (p) => {
     const timeout = Number(p.Timeout ?? 3);
-    return timeout <= 5 ? undefined : `viewer-request functions time out after at most 5 s (has ${timeout})`;
+    return timeout <= LIMITS.timeoutSeconds
+      ? undefined
+      : `viewer-request functions time out after at most ${LIMITS.timeoutSeconds} s (has ${timeout})`;
   }),
-  edgeRule('edge/architecture', (p) =>
-    p.Architectures !== undefined && JSON.stringify(p.Architectures) !== '["x86_64"]'
+  edgeRule('edge/architecture', citeRule(LAMBDA_EDGE_UNSUPPORTED_FEATURES), (p) =>
+    p.Architectures !== undefined &&
+    JSON.stringify(p.Architectures) !== JSON.stringify(FEATURES.architectures)
       ? 'Lambda@Edge runs x86_64 only'
       : undefined,
   ),
-  edgeRule('edge/runtime', (p) => {
-    if (p.PackageType === 'Image') return 'Lambda@Edge does not run container images';
+  edgeRule('edge/runtime', citeRule(LAMBDA_EDGE_RUNTIMES), (p) => {
+    if (p.PackageType !== undefined && p.PackageType !== FEATURES.packageType)
+      return 'Lambda@Edge does not run container images';
     return typeof p.Runtime === 'string' && EDGE_RUNTIMES.has(p.Runtime)
       ? undefined
       : `runtime ${String(p.Runtime)} is not supported by Lambda@Edge`;

@@ -1,0 +1,35 @@
+/**
+ * Jest config used only by Stryker (`npm run mutate`). Each area runs the suites that state its
+ * behaviour (scripts/mutate.ts sets EDGE_AUTH_MUTATE_AREA): a mutant in module-level code (a
+ * "static" mutant: regexes, tables) must run every selected test, so the selection decides how
+ * long an area takes on this 2-core machine. Never selected, because they cannot run in Stryker's
+ * sandbox or do not exercise the core in process: the botocore cross-check (python), the browser
+ * e2e, packaging (test/infra), HTTP servers and child processes (test/local, test/deploy,
+ * test/cli), and the esbuild edge build.
+ */
+const base = require('./jest.config.js');
+
+const SUITES = {
+  cloudfront: ['<rootDir>/test/cloudfront/**/*.test.ts'],
+  edge: ['<rootDir>/test/edge/**/*.test.ts', '<rootDir>/test/functions/viewer-request.test.ts'],
+  session: [
+    '<rootDir>/test/session/**/*.test.ts',
+    '<rootDir>/test/edge/**/*.test.ts',
+    '<rootDir>/test/functions/viewer-request.test.ts',
+  ],
+  login: ['<rootDir>/test/login/**/*.test.ts', '<rootDir>/test/functions/login.test.ts'],
+};
+const area = process.env.EDGE_AUTH_MUTATE_AREA;
+const selected = area ? SUITES[area] : Object.values(SUITES).flat();
+if (!selected) throw new Error(`jest.mutate.config.js: unknown area "${area}"`);
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  testMatch: [...new Set(selected)],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/cloudfront/cross-check\\.test\\.ts$',
+    '<rootDir>/test/edge/build\\.test\\.ts$',
+  ],
+};
