@@ -105,12 +105,17 @@ async function runFunction(vector: Vector): Promise<Answer> {
     distributionId: 'EDFDVBD6EXAMPLE',
     requestId: 'vector',
   });
+  const before = structuredClone(event.request);
   const result = (await fn(event)) as {
     statusCode?: number;
     headers?: Record<string, { value: string }>;
     body?: { data: string };
   };
-  if (result.statusCode === undefined) return { allow: true };
+  if (result.statusCode === undefined) {
+    // Allowed: the request goes on exactly as it came (no header added, nothing removed).
+    expect(result).toEqual(before);
+    return { allow: true };
+  }
   const h = result.headers ?? {};
   return {
     status: result.statusCode,
