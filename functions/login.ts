@@ -7,7 +7,8 @@ import { handleAuthRequest, type LoginContext } from '../src/login/service';
 declare const __EDGE_AUTH_CONFIG__: unknown;
 
 export function fromHttpApi(event: APIGatewayProxyEventV2): AuthRequest {
-  const headers: Record<string, string | undefined> = {};
+  // Prototype-free: header names come from the viewer (`__proto__`, `constructor`).
+  const headers: Record<string, string | undefined> = Object.create(null);
   for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
   const body =
     event.body === undefined || event.body === null

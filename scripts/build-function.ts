@@ -7,7 +7,7 @@ import {
   CLOUDFRONT_FUNCTION_MAX_CODE_BYTES,
   citeRule,
 } from '../src/cloudfront/aws-rules';
-import { resolveSettings } from '../src/config/settings';
+import { resolveSettings, type Settings } from '../src/config/settings';
 import { buildFunctionEdgeConfig, type FunctionEdgeConfig } from '../src/edge/function-config';
 
 /**
@@ -88,13 +88,16 @@ export function buildFunctionCode({
   stage,
   root = process.cwd(),
   configOverrides = {},
+  settings,
 }: {
   stage: string;
   root?: string;
+  /** The stage's settings when already resolved (the local edge may run a settings variant). */
+  settings?: Settings;
   /** Tests and benches: baked values other than the stage's (e.g. allowed origins). */
   configOverrides?: Partial<FunctionEdgeConfig>;
 }): FunctionBuild {
-  const config = { ...buildFunctionEdgeConfig(resolveSettings(stage)), ...configOverrides };
+  const config = { ...buildFunctionEdgeConfig(settings ?? resolveSettings(stage)), ...configOverrides };
   let output: string;
   try {
     const result = buildSync({

@@ -21,16 +21,21 @@
   }
 
   // Only same-site paths: a `next` pointing elsewhere would make this page an open redirect.
+  // The same rule as the login function's (src/login/body.ts, safeNextPath): refuse control
+  // characters and `\` (the URL parser strips tab/CR/LF and reads `\` as `/`, so `/<TAB>/evil`
+  // is `//evil`), then resolve against our origin and require that it stays there. The value
+  // itself is kept (the parser's normalised path can be `//evil`: `/.//evil` normalises to it).
   function safeNext(value) {
-    if (
-      typeof value !== 'string' ||
-      !value.startsWith('/') ||
-      value.startsWith('//') ||
-      value.includes('\\')
-    ) {
-      return '/player.html';
+    const fallback = '/player.html';
+    if (typeof value !== 'string' || value.length > 1024 || !value.startsWith('/')) return fallback;
+    if (/[\u0000-\u001f\u007f-\u009f\\]/.test(value)) return fallback;
+    let url;
+    try {
+      url = new URL(value, window.location.origin);
+    } catch {
+      return fallback;
     }
-    return value;
+    return url.origin === window.location.origin ? value : fallback;
   }
 
   // The demo users exist only on the local edge (npm start): say so only there.

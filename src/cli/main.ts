@@ -1,3 +1,4 @@
+import { escapeControls } from './escape';
 import { type CliIo, type Command, defaultIo, UsageError } from './io';
 
 /**
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'keys init': () => import('./commands/stage-keys').then((m) => m.initCommand),
   'keys push': () => import('./commands/stage-keys').then((m) => m.pushCommand),
   'keys rotate': () => import('./commands/stage-keys').then((m) => m.rotateCommand),
+  'keys rotate-origin-secret': () => import('./commands/stage-keys').then((m) => m.rotateOriginSecretCommand),
   'sign cookies': () => import('./commands/sign').then((m) => m.cookiesCommand),
   'sign url': () => import('./commands/sign').then((m) => m.urlCommand),
   inspect: () => import('./commands/inspect').then((m) => m.command),
@@ -38,7 +40,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   const two = argv.slice(0, 2).join(' ');
   const key = COMMANDS[two] ? two : COMMANDS[argv[0]!] ? argv[0]! : undefined;
   if (!key) {
-    io.err(`edge-auth: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${usage()}`);
+    io.err(`edge-auth: unknown command "${escapeControls(argv.slice(0, 2).join(' '))}"\n\n${usage()}`);
     return 2;
   }
   const rest = argv.slice(key.split(' ').length);
@@ -51,16 +53,18 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`edge-auth ${key}: ${error.message}\n\n${command.usage}`);
+      io.err(`edge-auth ${key}: ${escapeControls(error.message)}\n\n${command.usage}`);
       return 2;
     }
     const coded = error as { code?: unknown; message?: unknown };
     if (error instanceof Error && typeof coded.code === 'string' && coded.code.startsWith('ERR_')) {
       // Our own errors carry a code and a message written for people; no stack trace.
-      io.err(`edge-auth ${key}: ${error.message}`);
+      io.err(`edge-auth ${key}: ${escapeControls(error.message)}`);
       return 1;
     }
-    io.err(`edge-auth ${key}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(
+      `edge-auth ${key}: unexpected error: ${escapeControls(error instanceof Error ? error.message : String(error))}`,
+    );
     return 1;
   }
 }

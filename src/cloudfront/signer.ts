@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { getSignedCookies, getSignedUrl } from '@aws-sdk/cloudfront-signer';
+import { COOKIE_POLICY_IP_IPV4_ONLY, citeRule } from './aws-rules';
+import { parseIp } from './ip';
 import { buildPolicy } from './policy';
 import type { CloudFrontCookies, CookieAttributes, HashAlgorithm, SignCookiesInput } from './types';
 import { stripSigningParams } from './verifier';
@@ -28,6 +30,16 @@ const sdkKey = (key: SigningKey) => key as unknown as string;
  * @example signCookies({ resource: 'https://d111.cloudfront.net/media/*', expires, keyPairId: 'K2JCJMDEHXQW5F', privateKey: pem })
  */
 export function signCookies(input: SignCookiesInput): CloudFrontCookies {
+  // The verifier refuses these too (cookiePolicyProblem); refusing here keeps a signer from
+  // handing out cookies CloudFront will not honour.
+  if (
+    COOKIE_POLICY_IP_IPV4_ONLY.value &&
+    input.sourceIp !== undefined &&
+    parseIp(input.sourceIp.split('/')[0]!)?.family === 6
+  )
+    throw new SignError(
+      `signed cookies take an IPv4 address or range only (${citeRule(COOKIE_POLICY_IP_IPV4_ONLY)})`,
+    );
   const policy = buildPolicy(input);
   let signed: ReturnType<typeof getSignedCookies>;
   try {

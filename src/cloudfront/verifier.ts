@@ -1,5 +1,6 @@
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { parsePublicKeyPem } from '../keys/pem';
+import { COOKIE_POLICY_IP_IPV4_ONLY, COOKIE_POLICY_RESOURCE_SCHEMES } from './aws-rules';
 import { tryDecodeCloudFrontBase64 } from './base64';
 import { ipInCidr, parseCidr, parseIp } from './ip';
 import { buildCannedPolicy, type ParsedPolicy, type PolicyError, parsePolicyJson } from './policy';
@@ -45,7 +46,8 @@ type Params = Record<string, string>;
 
 /** Splits a raw query string; values are percent-decoded, first occurrence wins. Never throws. */
 function parseQuery(query: string): { params: Params; parts: string[] } {
-  const params: Params = {};
+  // Prototype-free: `constructor in {}` is true, which would hide a real parameter of that name.
+  const params: Params = Object.create(null);
   const parts = query.length ? query.split('&') : [];
   for (const part of parts) {
     const eq = part.indexOf('=');
@@ -223,11 +225,6 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
       return deny('MalformedPolicy', 'malformed-policy', detail);
     }
     policy = entry.policy;
-    // A signed cookie's policy must name its resource; only signed URLs may omit it (then any URL).
-    if (!urlSigned && policy.resource === undefined) {
-      check('policy', false, 'the cookie policy has no Resource');
-      return deny('AccessDenied', 'malformed-policy', 'the cookie policy has no Resource');
-    }
     signedBytes = entry.bytes;
   } else if (expiresText !== undefined) {
     facts.policyType = 'canned';
@@ -279,6 +276,10 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
     if (fail('signature', 'bad-signature', detail)) return first!;
   } else pass('signature', () => `signature verifies with key ${keyPairId} (${hashAlgorithm})`);
 
+  // After the signature, so a tampered policy is a bad signature first.
+  const cookieProblem = urlSigned ? undefined : cookiePolicyProblem(policy);
+  if (cookieProblem && fail('policy-values', 'malformed-policy', cookieProblem)) return first!;
+
   if (!(input.now < policy.expires)) {
     const detail = `expired at ${iso(policy.expires)} (DateLessThan), now is ${iso(input.now)}`;
     if (fail('expiry', 'expired', detail)) return first!;
@@ -312,6 +313,26 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
 
   if (first) return first;
   return { result: { allow: true, via, keyPairId, policy: policy.json }, facts };
+}
+
+/**
+ * What the cookie policy page forbids (src/cloudfront/aws-rules.ts): a Resource that does not begin
+ * with http:// or https://, and an IPv6 IpAddress. A cookie policy may omit Resource (then it
+ * covers every URL: signed-policy/cookie-resource-optional). The page does not say what CloudFront
+ * answers for these; the verifier answers AccessDenied.
+ */
+function cookiePolicyProblem(policy: ParsedPolicy): string | undefined {
+  const resource = policy.resource;
+  const schemes = COOKIE_POLICY_RESOURCE_SCHEMES.value;
+  if (resource !== undefined && !schemes.some((s) => resource.toLowerCase().startsWith(s)))
+    return `the cookie policy's Resource must begin with ${schemes.join(' or ')} (${COOKIE_POLICY_RESOURCE_SCHEMES.id})`;
+  if (
+    COOKIE_POLICY_IP_IPV4_ONLY.value &&
+    policy.sourceIp !== undefined &&
+    parseCidr(policy.sourceIp)?.family === 6
+  )
+    return `the cookie policy's IpAddress is IPv6, which signed cookies do not support (${COOKIE_POLICY_IP_IPV4_ONLY.id})`;
+  return undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import raw from '../../config/settings.json';
+import { checkResponseHeaders, type ResponseHeadersSettings } from '../cloudfront/security-headers';
 
 /**
  * The one source of truth for the product's settings. `config/settings.json` is read by
@@ -45,6 +46,19 @@ export interface Settings {
   allowedOrigins: string[];
   /** CloudFront PriceClass for the distribution (deployed stages only). */
   priceClass?: string;
+  /**
+   * How CloudFront reads the private bucket (deployed stages only): `oai` (origin access identity,
+   * the default) or `oac` (origin access control, which AWS recommends and which SSE-KMS needs).
+   * `oai+oac` is the step between them when switching an existing stack (docs/deploy.md): the
+   * origins still use the OAI while the bucket policy already admits the OAC.
+   */
+  originAccess: OriginAccess;
+  /**
+   * The security headers of the pages and `/auth/*` (HSTS, nosniff, X-Frame-Options, referrer
+   * policy, Content-Security-Policy): a CloudFront response headers policy in AWS, the same
+   * headers from the local edge.
+   */
+  responseHeaders: ResponseHeadersSettings;
   /** Optional alias domain and its ACM certificate (us-east-1) for the distribution. */
   aliasDomain?: string;
   certificateArn?: string;
@@ -54,6 +68,10 @@ export interface Settings {
 
 export type EdgeMode = 'lambda' | 'function';
 export const EDGE_MODES: readonly EdgeMode[] = ['lambda', 'function'];
+
+export type OriginAccess = 'oai' | 'oac' | 'oai+oac';
+
+export const ORIGIN_ACCESS_VALUES: readonly OriginAccess[] = ['oai', 'oac', 'oai+oac'];
 
 export interface OidcSettings {
   /** The `iss` of the provider's ID tokens, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc`. */
@@ -127,6 +145,10 @@ export function validateSettings(s: Settings): Settings {
       fail('allowedOrigins', `has a bad origin "${origin}"`);
   }
   if (s.aliasDomain && !s.certificateArn) fail('certificateArn', 'is required when aliasDomain is set');
+  if (!isObject(s.responseHeaders)) fail('responseHeaders', 'must be an object');
+  for (const [field, why] of checkResponseHeaders(s.responseHeaders)) fail(`responseHeaders.${field}`, why);
+  if (!ORIGIN_ACCESS_VALUES.includes(s.originAccess))
+    fail('originAccess', `must be one of ${ORIGIN_ACCESS_VALUES.map((v) => `"${v}"`).join(', ')}`);
   if (s.oidc !== undefined) {
     const o = s.oidc;
     const url = /^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$))\S+$/;
@@ -156,7 +178,10 @@ export function resolveSettings(stage: string, source: Json = raw as Json): Sett
       `unknown stage "${stage}": add it under "stages" in config/settings.json (known: ${Object.keys(stages ?? {}).join(', ')})`,
     );
   }
-  const merged = merge({ secure: true, ...defaults }, override) as unknown as Omit<Settings, 'stage'>;
+  const merged = merge({ secure: true, originAccess: 'oai', ...defaults }, override) as unknown as Omit<
+    Settings,
+    'stage'
+  >;
   return validateSettings({ ...merged, stage });
 }
 

@@ -22,14 +22,14 @@ export function parameterTier(value: string): 'Standard' | 'Advanced' {
 export function ssmParameterStore(options: AwsClientOptions = {}): ParameterStore {
   const client = new SSMClient({ region: options.region ?? 'us-east-1', endpoint: options.endpoint });
   return {
-    async putParameter({ name, value, description, overwrite }) {
+    async putParameter({ name, value, description, overwrite, type }) {
       try {
         await client.send(
           new PutParameterCommand({
             Name: name,
             Value: value,
             Description: description,
-            Type: 'SecureString',
+            Type: type ?? 'SecureString',
             Overwrite: overwrite,
             Tier: parameterTier(value),
           }),

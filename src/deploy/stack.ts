@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFunctionCode } from '../../scripts/build-function';
+import { securityHeadersConfig } from '../cloudfront/security-headers';
 import { resolveSettings } from '../config/settings';
 import {
   type Keyring,
@@ -10,12 +11,14 @@ import {
   readPublicKeyPem,
   ssmNames,
 } from '../keys/keyring';
+import { type OriginAccessValues, originAccessValues } from './origin-access';
+import { loadOriginSecretIds, originSecretStackValues } from './origin-secret';
 
 /**
  * The stage-dependent parts of serverless.yml, computed from config/settings.json and the stage's
  * keyring. serverless.yml reads them as `${self:custom.stack.<name>}` through scripts/stack.cjs.
  */
-export interface StackValues {
+export interface StackValues extends OriginAccessValues {
   stage: string;
   /** `/media/*`: the behavior CloudFront guards with the trusted key group and the edge function. */
   mediaPathPattern: string;
@@ -49,10 +52,11 @@ export interface StackValues {
   viewerRequestEvents: unknown[];
   /** The `function` mode's CloudFront Function, built and checked (scripts/build-function.ts). */
   mediaSessionCode: string;
+  /** `{{resolve:ssm:/edge-auth/<stage>/origin-secret/<id>}}`: the `/auth/*` origin header, resolved at deploy time. */
+  originSecretHeaderValue: string;
+  /** `SecurityHeadersConfig` of the response headers policy on the pages and `/auth/*` (settings responseHeaders). */
+  securityHeadersConfig: Record<string, unknown>;
 }
-
-/** The UUID part of the stack id (`arn:…:stack/<name>/<uuid>`), shared by the login origin and the function. */
-export const ORIGIN_SECRET_VALUE = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
 
 /** `20261128-ab12` → `CloudFrontPublicKey20261128ab12`: CloudFormation logical ids are alphanumeric. */
 export function publicKeyLogicalId(id: string): string {
@@ -98,10 +102,12 @@ export function stackValues(stage: string, root: string): StackValues {
   const dir = keyringDir(stage, root);
   const keyring = loadKeyring(dir);
   const signingKeyLogicalId = publicKeyLogicalId(keyring.signing.cloudFront);
+  const originSecret = originSecretStackValues(stage, loadOriginSecretIds(dir, stage));
   const parameters = [
     ssmNames.cloudFront(stage, keyring.signing.cloudFront),
     ssmNames.session(stage, keyring.signing.session),
     ssmNames.users(stage),
+    ...originSecret.parameters,
   ];
   const loginEnvironment: Record<string, unknown> = {
     EDGE_AUTH_STAGE: stage,
@@ -110,9 +116,10 @@ export function stackValues(stage: string, root: string): StackValues {
     EDGE_AUTH_SESSION_PRIVATE_KEY: `ssm:${parameters[1]}`,
     EDGE_AUTH_SESSION_KID: keyring.signing.session,
     EDGE_AUTH_USERS: `ssm:${parameters[2]}`,
-    // The same value CloudFront adds as an origin header on /auth/* (serverless.yml): the stack's
-    // UUID, unknown outside the account, so calls straight to the public function URL are refused.
-    EDGE_AUTH_ORIGIN_SECRET: ORIGIN_SECRET_VALUE,
+    // The random value CloudFront adds as an origin header on /auth/* (serverless.yml), read from
+    // SSM at cold start, and during a rotation the previous one: calls straight to the public
+    // function URL are refused, and no sign-in fails while edge locations switch values.
+    ...originSecret.environment,
     EDGE_AUTH_EDGE_MODE: settings.edge.mode,
     // The stage's KeyValueStore (created in both modes): HMAC keys for the function mode and the
     // revocation entries the login function writes in either mode.
@@ -144,6 +151,9 @@ export function stackValues(stage: string, root: string): StackValues {
     loginParameterArns: parameters.map(ssmArn),
     signInUrl,
     viewerHostCode: readFileSync(join(root, 'functions', 'cloudfront', 'viewer-host.js'), 'utf8'),
+    originSecretHeaderValue: originSecret.headerValue,
+    securityHeadersConfig: securityHeadersConfig(settings.responseHeaders),
+    ...originAccessValues(stage, settings.originAccess),
     edgeMode: settings.edge.mode,
     viewerRequestEvents:
       settings.edge.mode === 'lambda'
@@ -154,14 +164,8 @@ export function stackValues(stage: string, root: string): StackValues {
                 pathPattern: `${settings.protectedPrefix}*`,
                 origin: {
                   DomainName: { 'Fn::GetAtt': ['MediaBucket', 'RegionalDomainName'] },
-                  S3OriginConfig: {
-                    OriginAccessIdentity: {
-                      'Fn::Join': [
-                        '',
-                        ['origin-access-identity/cloudfront/', { Ref: 'MediaOriginAccessIdentity' }],
-                      ],
-                    },
-                  },
+                  // OAI or OAC is set on Origins[0] under resources (serverless.yml), as main's event did.
+                  S3OriginConfig: {},
                 },
               },
             },

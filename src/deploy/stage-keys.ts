@@ -13,6 +13,13 @@ import {
   ssmNames,
 } from '../keys/keyring';
 import { type KeyType, writeKeyPair } from '../keys/pem';
+import {
+  initOriginSecret,
+  loadOriginSecretIds,
+  ORIGIN_SECRET_FILE,
+  originSecretParameter,
+  originSecretValueFile,
+} from './origin-secret';
 
 /**
  * A stage's key lifecycle: `init` makes the first CloudFront and session key pairs, `rotate`
@@ -83,6 +90,11 @@ export function initStageKeys(options: StageKeyOptions): KeyChange {
   };
   if (options.stage === 'local') keyring.localKeyPairIds = { [cfId]: localKeyPairId() };
   saveKeyring(dir, keyring);
+  // Deployed stages also get their /auth/* origin secret (the local edge keeps its own in .local/).
+  const originSecret =
+    options.stage === 'local'
+      ? []
+      : initOriginSecret({ dir, newId: () => newKeyId(options.now, options.suffix) }).written;
   return {
     dir,
     keyring,
@@ -92,6 +104,7 @@ export function initStageKeys(options: StageKeyOptions): KeyChange {
       privateKeyFile('cloudfront', cfId),
       session.publicKeyFile,
       privateKeyFile('session', sessionId),
+      ...originSecret,
     ],
     removed: [],
   };
@@ -166,7 +179,7 @@ export function rotateStageKeys(options: StageKeyOptions & { step: RotateStep })
 }
 
 export interface PrivateKeyParameter {
-  kind: 'cloudfront' | 'session';
+  kind: 'cloudfront' | 'session' | 'origin-secret';
   id: string;
   /** SSM parameter name, e.g. /edge-auth/prod/cloudfront/20261128-ab12. */
   name: string;
@@ -193,6 +206,18 @@ export function privateKeyParameters(stage: string, root: string): PrivateKeyPar
       });
     }
   }
+  if (existsSync(join(dir, ORIGIN_SECRET_FILE))) {
+    const ids = loadOriginSecretIds(dir, stage);
+    for (const id of [ids.current, ...(ids.previous ? [ids.previous] : [])]) {
+      const file = join(dir, originSecretValueFile(id));
+      out.push({
+        kind: 'origin-secret',
+        id,
+        name: originSecretParameter(stage, id),
+        file: existsSync(file) ? file : undefined,
+      });
+    }
+  }
   return out;
 }
 
@@ -203,6 +228,11 @@ export interface ParameterStore {
     value: string;
     description: string;
     overwrite: boolean;
+    /**
+     * SecureString unless told otherwise. The origin secret is a String: CloudFormation resolves
+     * `ssm-secure` references only in the properties AWS lists, and a CloudFront origin header is not one.
+     */
+    type?: 'SecureString' | 'String';
   }): Promise<'stored' | 'exists'>;
 }
 
@@ -213,8 +243,9 @@ export interface PushResult {
 
 /**
  * Stores each private key that still has a local file as a SecureString (CloudFormation cannot
- * create SecureStrings, so this runs before the first deploy). A parameter that exists is left
- * alone unless `overwrite`; values never appear in results or errors.
+ * create SecureStrings, so this runs before the first deploy), and the origin secret(s) as String
+ * parameters. A parameter that exists is left alone unless `overwrite`; values never appear in
+ * results or errors.
  */
 export async function pushStageKeys(options: {
   stage: string;
@@ -231,11 +262,15 @@ export async function pushStageKeys(options: {
       results.push({ name: p.name, outcome: 'missing-local' });
       continue;
     }
+    const secret = p.kind === 'origin-secret';
     const outcome = await options.store.putParameter({
       name: p.name,
-      value: readFileSync(p.file, 'utf8'),
-      description: `edge-auth ${options.stage} ${p.kind} private key ${p.id}`,
+      value: secret ? readFileSync(p.file, 'utf8').trim() : readFileSync(p.file, 'utf8'),
+      description: secret
+        ? `edge-auth ${options.stage} /auth/* origin secret ${p.id}`
+        : `edge-auth ${options.stage} ${p.kind} private key ${p.id}`,
       overwrite: options.overwrite ?? false,
+      type: secret ? 'String' : 'SecureString',
     });
     results.push({ name: p.name, outcome });
   }

@@ -13,6 +13,9 @@ import { FUNCTION_MODE_RULES } from './rules/function-mode';
 import { LAMBDA_EDGE_RULES } from './rules/lambda-edge';
 import { LOGIN_RULES } from './rules/login';
 import { MEDIA_RULES } from './rules/media';
+import { originAccessRules } from './rules/origin-access';
+import { originSecretRule } from './rules/origin-secret';
+import { responseHeadersRules } from './rules/response-headers';
 import {
   branches,
   isIntrinsic,
@@ -233,6 +236,10 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   ...AUTH_RULES,
   ...LOGIN_RULES,
   ...AWS_TEMPLATE_RULES,
+  // issue 8 part B: the origin secret from SSM, OAI/OAC per stage, security headers, viewer TLS
+  originSecretRule,
+  ...originAccessRules,
+  ...responseHeadersRules,
   ...FUNCTION_MODE_RULES,
 ];
 

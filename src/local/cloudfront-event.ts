@@ -60,7 +60,8 @@ export function splitTarget(target: string): { uri: string; querystring: string 
 
 /** Lower-case keys, each a list of `{ key, value }` in arrival order; disallowed headers left out. */
 export function toCloudFrontHeaders(rawHeaders: readonly string[]): CloudFrontHeaders {
-  const headers: CloudFrontHeaders = {};
+  // Prototype-free: header names come from the viewer (`__proto__` is a valid token).
+  const headers: CloudFrontHeaders = Object.create(null);
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const key = rawHeaders[i]!;
     const lower = key.toLowerCase();
@@ -132,7 +133,7 @@ function checkHeaderShape(headers: unknown): string | undefined {
 }
 
 function headerValues(headers: CloudFrontHeaders, name: string): string {
-  return JSON.stringify((headers[name] ?? []).map((h) => h.value));
+  return JSON.stringify((Object.hasOwn(headers, name) ? headers[name]! : []).map((h) => h.value));
 }
 
 function applyResponse(result: Record<string, unknown>): ViewerRequestOutcome {
@@ -196,7 +197,7 @@ function applyRequest(result: Record<string, unknown>, original: CloudFrontReque
   if (shape) return invalid(shape);
   const headers = result.headers as CloudFrontHeaders;
   for (const name of Object.keys(headers)) {
-    if (isDisallowedHeader(name) && !original.headers[name])
+    if (isDisallowedHeader(name) && !Object.hasOwn(original.headers, name))
       return invalid(`the function added the disallowed header "${name}"`);
     // Lambda@Edge only: a viewer-request function may read a viewer-sent CloudFront-Viewer-Country
     // but adding one fails validation (aws-rules: lambda-edge/viewer-request-cloudfront-viewer-country).

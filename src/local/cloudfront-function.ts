@@ -192,7 +192,8 @@ export function toFunctionEvent(input: ViewerRequestInput): FunctionEvent {
   const noFragment = input.target.split('#', 1)[0]!;
   const q = noFragment.indexOf('?');
   const uri = (q < 0 ? noFragment : noFragment.slice(0, q)) || '/';
-  const querystring: FunctionValues = {};
+  // Prototype-free maps: names come from the request (`__proto__`, `constructor` are names too).
+  const querystring: FunctionValues = Object.create(null);
   for (const part of (q < 0 ? '' : noFragment.slice(q + 1)).split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
@@ -202,8 +203,8 @@ export function toFunctionEvent(input: ViewerRequestInput): FunctionEvent {
       decodeQueryPart(eq < 0 ? '' : part.slice(eq + 1)),
     );
   }
-  const headers: FunctionValues = {};
-  const cookies: FunctionValues = {};
+  const headers: FunctionValues = Object.create(null);
+  const cookies: FunctionValues = Object.create(null);
   for (let i = 0; i + 1 < input.rawHeaders.length; i += 2) {
     const name = input.rawHeaders[i]!.toLowerCase();
     const value = input.rawHeaders[i + 1]!;

@@ -52,7 +52,8 @@ export function toHttpApiEvent(input: HttpApiInput): APIGatewayProxyEventV2 {
   const rawPath = (q < 0 ? noFragment : noFragment.slice(0, q)) || '/';
   const rawQueryString = q < 0 ? '' : noFragment.slice(q + 1);
 
-  const headers: Record<string, string> = {};
+  // Prototype-free maps: names come from the request (`__proto__`, `constructor` are names too).
+  const headers: Record<string, string> = Object.create(null);
   const cookies: string[] = [];
   for (let i = 0; i + 1 < input.rawHeaders.length; i += 2) {
     const name = input.rawHeaders[i]!.toLowerCase();
@@ -67,7 +68,7 @@ export function toHttpApiEvent(input: HttpApiInput): APIGatewayProxyEventV2 {
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
 
-  const query: Record<string, string> = {};
+  const query: Record<string, string> = Object.create(null);
   for (const part of rawQueryString.split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
@@ -143,7 +144,7 @@ export function fromHttpApiResult(result: APIGatewayProxyResultV2 | unknown): Ht
   )
     return bad('statusCode is not an HTTP status');
   const headers: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(r.headers ?? {})) {
+  for (const [name, value] of Object.entries(r.headers ?? Object.create(null))) {
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
       return bad(`header "${name}" is not a string`);

@@ -1,16 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { cacheControlFor, contentTypeFor } from '../media/content-types';
 
 /**
  * A local folder standing for the private S3 bucket behind the distribution. It answers the
  * way S3 answers CloudFront through the Origin Access Identity: objects with their uploaded
- * Content-Type and Cache-Control, a quoted MD5 ETag (single-part uploads), single byte ranges
+ * Content-Type and Cache-Control, a quoted 32-hex ETag, single byte ranges
  * (206; several ranges are ignored and the whole object sent, as S3 does), conditional GETs
  * (304), HEAD; and a missing object is 403 AccessDenied, not 404, because the OAI is granted
  * s3:GetObject but not s3:ListBucket.
+ *
+ * The ETag is derived from the file's size, mtime and inode, not from its bytes: reading a whole
+ * file to hash it costs memory and time, and Node cannot read a file over 2 GiB into one buffer at
+ * all. S3's own ETag is the content MD5 only for single-part uploads without SSE-KMS; clients may
+ * treat it as opaque, and that is all this stand-in promises (it changes when the file changes).
  */
 
 export type ByteRange =
@@ -98,9 +103,16 @@ export class LocalBucket {
 
   constructor(private readonly mounts: readonly OriginMount[]) {}
 
-  /** The local file for a key, or undefined when no mount holds it or it would leave its folder. */
+  /**
+   * The local file for a key, or undefined when no mount holds it or it would leave its folder.
+   * A key with a trailing slash, an empty segment or a `.`/`..` segment is another S3 key than the
+   * file's (S3 keys are plain strings, not paths), and no folder can hold it: no object.
+   */
   fileFor(key: string): string | undefined {
     if (key.includes('\0')) return undefined;
+    if (key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
+      return undefined;
+    }
     for (const mount of this.mounts) {
       if (!key.startsWith(mount.prefix)) continue;
       const root = resolve(mount.dir);
@@ -120,9 +132,7 @@ export class LocalBucket {
     if (!s.isFile()) return undefined;
     const cached = this.infos.get(file);
     if (cached && cached.size === s.size && cached.mtimeMs === s.mtimeMs) return cached;
-    const etag = `"${createHash('md5')
-      .update(await readFile(file))
-      .digest('hex')}"`;
+    const etag = `"${createHash('md5').update(`${s.size}:${s.mtimeMs}:${s.ino}`).digest('hex')}"`;
     const fresh = { size: s.size, mtimeMs: s.mtimeMs, etag };
     this.infos.set(file, fresh);
     return fresh;

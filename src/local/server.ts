@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -12,6 +18,7 @@ import {
   headerListed,
   ORIGIN_CUSTOM_HEADER_DENYLIST,
 } from '../cloudfront/aws-rules';
+import { securityHeaders, withSecurityHeaders } from '../cloudfront/security-headers';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { type EdgeMode, resolveSettings, type Settings } from '../config/settings';
 import { ORIGIN_SECRET_HEADER } from '../login/headers';
@@ -73,6 +80,11 @@ export interface LocalEdgeOptions {
   handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler; viewerHost?: CloudFrontFunction };
   /** Test seam: the CloudFront verifier (default src/cloudfront/verifier). */
   verify?: (input: VerifyInput) => VerifyResult;
+  /**
+   * The stage's settings (default: `resolveSettings('local')` from config/settings.json). Tests pass
+   * a variant, e.g. `cloudFront.bindIp: true`; the login function gets the same settings.
+   */
+  settings?: Settings;
 }
 
 export interface LocalEdge {
@@ -228,18 +240,21 @@ async function loadEdgeHandler(stage: LocalStage): Promise<LambdaHandler> {
 }
 
 /**
- * Loads the login function with its local-stage environment (read at cold start). Its own handler
- * instance with its own environment, so two local edges in one process (one per edge mode) do
- * not share a login context.
+ * The login function as functions/login.ts deploys it (`createLoginHandler`, which its `handler`
+ * export is), with the local stage's environment and settings.
  */
-async function loadLoginHandler(stage: LocalStage, edgeMode: EdgeMode): Promise<LambdaHandler> {
-  const env = { ...process.env, ...loginEnvironment(stage), EDGE_AUTH_EDGE_MODE: edgeMode };
+async function loadLoginHandler(
+  stage: LocalStage,
+  settings: Settings,
+  edgeMode: EdgeMode,
+): Promise<LambdaHandler> {
   const mod = (await import('../../functions/login')) as {
-    createLoginHandler?: (env: Record<string, string | undefined>) => LambdaHandler;
+    createLoginHandler?: (env: Record<string, string>, options: { settings: Settings }) => LambdaHandler;
   };
   if (typeof mod.createLoginHandler !== 'function')
     throw new LocalEdgeError('functions/login.ts exports no createLoginHandler');
-  return mod.createLoginHandler(env);
+  // EDGE_AUTH_EDGE_MODE: `npm start -- --edge function` overrides the stage's edge.mode.
+  return mod.createLoginHandler({ ...loginEnvironment(stage), EDGE_AUTH_EDGE_MODE: edgeMode }, { settings });
 }
 
 /**
@@ -247,9 +262,9 @@ async function loadLoginHandler(stage: LocalStage, edgeMode: EdgeMode): Promise<
  * checked against the runtime's rules) and loads it with the runtime's `crypto` and a `cloudfront`
  * module whose KeyValueStore is `.local/kvs.json`.
  */
-async function loadMediaFunction(stage: LocalStage): Promise<CloudFrontFunction> {
+async function loadMediaFunction(stage: LocalStage, settings: Settings): Promise<CloudFrontFunction> {
   const { buildFunctionCode } = await import('../../scripts/build-function');
-  const { code } = buildFunctionCode({ stage: 'local', root: stage.root });
+  const { code } = buildFunctionCode({ stage: 'local', root: stage.root, settings });
   const buildDir = join(stage.stateDir, 'build');
   mkdirSync(buildDir, { recursive: true });
   const file = join(buildDir, 'media-session.js');
@@ -258,6 +273,29 @@ async function loadMediaFunction(stage: LocalStage): Promise<CloudFrontFunction>
     crypto: functionCrypto,
     cloudfront: functionCloudFrontModule(createKvsFileReader(stage.kvsFile)),
   });
+}
+
+const HOST_NOT_ALLOWED_BODY = JSON.stringify({
+  error: {
+    code: 'ERR_HOST_NOT_ALLOWED',
+    message: 'The local edge answers only localhost, 127.0.0.1, [::1] and its --host name.',
+  },
+});
+
+/** The Host names the local edge answers: loopback names and the interface it was told to use. */
+export function allowedHostNames(listenHost: string): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  const own = listenHost.toLowerCase();
+  // 0.0.0.0 and :: are "every interface", not a name a browser would send.
+  if (own !== '0.0.0.0' && own !== '::' && own !== '') names.add(own.includes(':') ? `[${own}]` : own);
+  return names;
+}
+
+/** Whether a Host header names one of `allowed`, with or without a port. */
+export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (!header) return false;
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(header.trim());
+  return m !== null && allowed.has(m[1]!.toLowerCase());
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -281,19 +319,23 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const root = resolve(options.root ?? process.cwd());
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(line));
-  const settings = resolveSettings('local');
+  const settings = options.settings ?? resolveSettings('local');
   const behaviors = behaviorsFromSettings(settings);
+  // The response headers policy of the pages and /auth/* (serverless.yml PagesResponseHeadersPolicy),
+  // from the same settings: the browser test runs the pages under production's CSP.
+  const pageHeaders = securityHeaders(settings.responseHeaders);
   const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
   const edgeMode = options.edgeMode ?? settings.edge.mode;
   const viewerRequest =
     edgeMode === 'lambda' ? (options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage))) : undefined;
-  const mediaFunction = edgeMode === 'function' ? await loadMediaFunction(stage) : undefined;
-  const login = options.handlers?.login ?? (await loadLoginHandler(stage, edgeMode));
+  const mediaFunction = edgeMode === 'function' ? await loadMediaFunction(stage, settings) : undefined;
+  const login = options.handlers?.login ?? (await loadLoginHandler(stage, settings, edgeMode));
   // The CloudFront Function serverless.yml deploys on /auth/* (viewer request), from the same file.
   const viewerHostFunction =
     options.handlers?.viewerHost ??
     loadCloudFrontFunction(join(root, 'functions', 'cloudfront', 'viewer-host.js'));
+  const allowedHosts = allowedHostNames(host);
   // The origin custom headers the /auth/* origin adds must be ones CloudFront accepts.
   const refused = refusedOriginHeaders([ORIGIN_SECRET_HEADER]);
   if (refused.length > 0)
@@ -323,7 +365,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       ['x-amz-cf-id', requestId],
     ];
     const send = (status: number, headers: Array<[string, string]>, body?: OriginResponse['body']) => {
-      const outHeaders: Record<string, string | string[]> = {};
+      const outHeaders: Record<string, string | string[]> = Object.create(null);
       for (const [name, value] of headers) {
         const key = name.toLowerCase();
         const prev = outHeaders[key];
@@ -333,13 +375,18 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       if (Buffer.isBuffer(body) && outHeaders['content-length'] === undefined)
         outHeaders['content-length'] = String(body.length);
       try {
-        res.writeHead(status, outHeaders);
+        // The reason phrase is always the status's own: a failed first writeHead leaves its
+        // statusMessage behind, and Node would reuse it for the 502 below.
+        res.writeHead(status, STATUS_CODES[status] ?? '', outHeaders);
       } catch {
         // A header value Node refuses (a control character): CloudFront would refuse it too.
         layer = 'cloudfront';
         note = 'response header failed validation';
         const page = Buffer.from(errorPage(502, 'Bad gateway.', 'A response header was invalid.', requestId));
-        res.writeHead(502, { 'content-type': 'text/html', 'content-length': String(page.length) });
+        res.writeHead(502, STATUS_CODES[502], {
+          'content-type': 'text/html',
+          'content-length': String(page.length),
+        });
         res.end(method === 'HEAD' ? undefined : page);
         return finish(502);
       }
@@ -381,6 +428,20 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
         page,
       );
     };
+
+    // DNS rebinding: a page on another site can point its own name at 127.0.0.1 and then talk to
+    // this server as same-origin. Only loopback names and the --host name are answered.
+    if (!isAllowedHost(req.headers.host, allowedHosts)) {
+      note = 'Host not allowed';
+      return send(
+        421,
+        [
+          ['content-type', 'application/json'],
+          ['cache-control', 'no-store'],
+        ],
+        Buffer.from(HOST_NOT_ALLOWED_BODY),
+      );
+    }
 
     // The `function` edge mode: the CloudFront Function (cloudfront-js-2.0) on the protected behavior.
     const runMediaFunction = async (
@@ -647,7 +708,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       }
       return send(
         response.status,
-        [...response.headers, ...cfHeaders('Miss from cloudfront')],
+        withSecurityHeaders([...response.headers, ...cfHeaders('Miss from cloudfront')], pageHeaders),
         response.body,
       );
     }
@@ -668,10 +729,13 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     else response = await bucket.get(key === '' ? 'web/index.html' : `web/${key}`, method, conditional);
     return send(
       response.status,
-      [
-        ...response.headers,
-        ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
-      ],
+      withSecurityHeaders(
+        [
+          ...response.headers,
+          ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
+        ],
+        pageHeaders,
+      ),
       response.body,
     );
   }
@@ -681,7 +745,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       log(
         `${req.method} ${req.url?.split('?')[0]} 500 cloudfront (local edge bug: ${error instanceof Error ? error.message : error})`,
       );
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      if (!res.headersSent) res.writeHead(500, STATUS_CODES[500], { 'content-type': 'text/plain' });
       res.end('local edge error');
     });
   });

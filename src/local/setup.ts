@@ -35,8 +35,10 @@ export interface LocalStage {
   sessionKid: string;
   sessionPrivateKeyFile: string;
   usersFile: string;
-  /** What the `/auth/*` origin adds as `x-auth-origin-secret` (in AWS: the stack's UUID); new each start. */
+  /** What the `/auth/*` origin adds as `x-auth-origin-secret` (in AWS: a random value in SSM); kept in `.local/origin-secret`. */
   originSecret: string;
+  /** The file holding it, which the login function reads as `file:` (as it reads `ssm:` in AWS). */
+  originSecretFile: string;
   /** Every CloudFront public key of the keyring, by key pair ID: the distribution's trusted key group. */
   trustedKeys: Map<string, KeyObject>;
   /** The HMAC session keyring of the `function` edge mode (`.local/keys/session-hmac.json`). */
@@ -103,7 +105,7 @@ function ensureHmacKeys(file: string, kvsFile: string, created: string[]): void 
 /** The local stand-in for the stack UUID the `/auth/*` origin header carries: made once, kept. */
 function ensureOriginSecret(file: string, created: string[]): string {
   if (!existsSync(file)) {
-    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
     created.push(file);
   }
   return readFileSync(file, 'utf8').trim();
@@ -172,6 +174,7 @@ export async function ensureLocalStage(
     sessionPrivateKeyFile,
     usersFile,
     originSecret: ensureOriginSecret(join(stateDir, 'origin-secret'), created),
+    originSecretFile: join(stateDir, 'origin-secret'),
     trustedKeys,
     created,
   };
@@ -186,7 +189,7 @@ export function loginEnvironment(stage: LocalStage): Record<string, string> {
     EDGE_AUTH_SESSION_KID: stage.sessionKid,
     EDGE_AUTH_SESSION_PRIVATE_KEY: `file:${stage.sessionPrivateKeyFile}`,
     EDGE_AUTH_USERS: `file:${stage.usersFile}`,
-    EDGE_AUTH_ORIGIN_SECRET: stage.originSecret,
+    EDGE_AUTH_ORIGIN_SECRET: `file:${stage.originSecretFile}`,
     // Read only in the `function` edge mode (HS256 sessions).
     EDGE_AUTH_SESSION_HMAC_KEYS: `file:${stage.hmacKeysFile}`,
   };

@@ -62,14 +62,37 @@ export function parseCredentials(
 }
 
 /**
- * A same-site redirect target: a local absolute path. `//host`, `/\host`, schemes and control
- * characters are refused (browsers read `//` and `/\` as another host).
+ * A same-site redirect target: a local absolute path, percent-encoded for a `Location` header.
+ *
+ * The rule (the sign-in page, web/sign-in.js, applies the same one): refuse C0 controls,
+ * DEL, C1 controls and `\` outright (the WHATWG URL parser strips tab/CR/LF anywhere and reads `\`
+ * as `/`, so `/\t/evil` becomes `//evil`); then resolve the value against a base and require that
+ * it stays on the base's origin (this refuses `//host`, `https:…`, `javascript:`…). What is
+ * returned is the value itself (not the parser's normalised form: `/.//x` normalises to `//x`).
+ * Characters outside visible ASCII are percent-encoded as UTF-8: a header value above U+00FF
+ * cannot be sent at all and `é` would go out as one raw Latin-1 byte. A lone surrogate has no
+ * UTF-8 form and falls back.
  */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export function safeNextPath(next: string | undefined, fallback: string): string {
-  if (!next || next.length > 1024) return fallback;
-  if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  if (/[\u0000-\u001f\u007f\\]/.test(next)) return fallback;
-  return next;
+  if (!next || next.length > 1024 || !next.startsWith('/')) return fallback;
+  if (/[\u0000-\u001f\u007f-\u009f\\]/.test(next)) return fallback;
+  if (LONE_SURROGATE.test(next)) return fallback;
+  const base = 'https://next.invalid';
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base) return fallback;
+  return encodeLocation(next);
+}
+
+/** Percent-encodes what a header value may not carry raw; existing `%XX` escapes stay as they are. */
+export function encodeLocation(path: string): string {
+  return path.replace(/%(?![0-9A-Fa-f]{2})|[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
 }
 
 const HOST =

@@ -42,11 +42,17 @@ export async function loadLoginContext(
   const kid = env.EDGE_AUTH_SESSION_KID;
   if (!kid || !/^[a-z0-9-]{1,32}$/.test(kid)) throw new SecretError('EDGE_AUTH_SESSION_KID must be a key id');
 
-  const [cloudFrontPem, sessionPem, usersText] = await Promise.all([
+  const [cloudFrontPem, sessionPem, usersText, originSecret, previousOriginSecret] = await Promise.all([
     loadSecret('EDGE_AUTH_CLOUDFRONT_PRIVATE_KEY', env.EDGE_AUTH_CLOUDFRONT_PRIVATE_KEY, readSsm),
     loadSecret('EDGE_AUTH_SESSION_PRIVATE_KEY', env.EDGE_AUTH_SESSION_PRIVATE_KEY, readSsm),
     env.EDGE_AUTH_USERS
       ? loadSecret('EDGE_AUTH_USERS', env.EDGE_AUTH_USERS, readSsm)
+      : Promise.resolve(undefined),
+    env.EDGE_AUTH_ORIGIN_SECRET
+      ? loadSecret('EDGE_AUTH_ORIGIN_SECRET', env.EDGE_AUTH_ORIGIN_SECRET, readSsm)
+      : Promise.resolve(undefined),
+    env.EDGE_AUTH_ORIGIN_SECRET_PREVIOUS
+      ? loadSecret('EDGE_AUTH_ORIGIN_SECRET_PREVIOUS', env.EDGE_AUTH_ORIGIN_SECRET_PREVIOUS, readSsm)
       : Promise.resolve(undefined),
   ]);
 
@@ -95,10 +101,18 @@ export async function loadLoginContext(
       )
     : undefined;
   const publicHost = env.EDGE_AUTH_PUBLIC_HOST || undefined;
-  const originSecret = env.EDGE_AUTH_ORIGIN_SECRET || undefined;
-  if (originSecret !== undefined && originSecret.length < 16) {
-    throw new SecretError('EDGE_AUTH_ORIGIN_SECRET must be at least 16 characters');
-  }
+  const originSecrets = [originSecret, previousOriginSecret].map((value, i) => {
+    const variable = i === 0 ? 'EDGE_AUTH_ORIGIN_SECRET' : 'EDGE_AUTH_ORIGIN_SECRET_PREVIOUS';
+    if (value === undefined) return undefined;
+    // Files and parameters may end in a newline; the header value never does.
+    const trimmed = value.trim();
+    // 22 base64url characters carry 128 bits: `keys init` makes 43 (256 bits).
+    if (!/^[A-Za-z0-9_-]{22,}$/.test(trimmed))
+      throw new SecretError(`${variable} must be at least 22 base64url characters (128 bits)`);
+    return trimmed;
+  });
+  if (originSecrets[0] === undefined && originSecrets[1] !== undefined)
+    throw new SecretError('EDGE_AUTH_ORIGIN_SECRET_PREVIOUS needs EDGE_AUTH_ORIGIN_SECRET');
   return {
     settings,
     users,
@@ -113,7 +127,8 @@ export async function loadLoginContext(
     cloudFront: { keyPairId, privateKey: cloudFrontKey },
     session: { signing, verify },
     publicHost,
-    originSecret,
+    originSecrets:
+      originSecrets[0] === undefined ? undefined : originSecrets.filter((v): v is string => v !== undefined),
     dummyHash:
       options.dummyHash ?? (await hashPassword('not a password: compared when the user does not exist')),
   };

@@ -47,12 +47,20 @@ export async function loadSecret(
   throw new SecretError(`${variable} must start with ssm: or file:`);
 }
 
-/** The real SSM reader, loaded only when an `ssm:` reference is used (local runs never pay for the SDK). */
-export const awsSsmReader: SsmReader = async (name) => {
-  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-  const client = new SSMClient({});
-  const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-  const value = out.Parameter?.Value;
-  if (value === undefined) throw new SecretError(`SSM parameter ${name} has no value`);
-  return value;
-};
+/**
+ * An SSM reader through the AWS SDK, loaded only when an `ssm:` reference is used (local runs never
+ * pay for the SDK). `endpoint` serves tests against a loopback stand-in.
+ */
+export function createSsmReader(options: { endpoint?: string; region?: string } = {}): SsmReader {
+  return async (name) => {
+    const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    const client = new SSMClient({ endpoint: options.endpoint, region: options.region });
+    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const value = out.Parameter?.Value;
+    if (value === undefined) throw new SecretError(`SSM parameter ${name} has no value`);
+    return value;
+  };
+}
+
+/** The real SSM reader of the login function (region and credentials from the Lambda environment). */
+export const awsSsmReader: SsmReader = createSsmReader();

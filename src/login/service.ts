@@ -31,10 +31,12 @@ export interface LoginContext {
   /** The viewer host (alias) when fixed by configuration; else taken from `x-auth-viewer-host`. */
   publicHost?: string;
   /**
-   * The value CloudFront's `/auth/*` origin adds as `x-auth-origin-secret`. When set, a request
-   * without it came straight to the public function URL, around CloudFront, and is refused.
+   * The values CloudFront's `/auth/*` origin may add as `x-auth-origin-secret`: the current one and,
+   * during a rotation, the previous one (edge locations switch over while the distribution deploys).
+   * When set, a request without one of them came straight to the public function URL, around
+   * CloudFront, and is refused.
    */
-  originSecret?: string;
+  originSecrets?: readonly string[];
   /** A hash with the default parameters, checked when the user does not exist (comparable timing). */
   dummyHash: string;
   randomId?: () => string;
@@ -42,13 +44,17 @@ export interface LoginContext {
 
 export { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER, VIEWER_IP_HEADER } from './headers';
 
-function sameSecret(given: string | undefined, expected: string): boolean {
+/** True when `given` is one of `accepted`; every candidate is compared, so timing says nothing about which. */
+export function isAcceptedSecret(given: string | undefined, accepted: readonly string[]): boolean {
   // Digests first: timingSafeEqual needs equal lengths, and the length must not leak either.
   const a = createHash('sha256')
     .update(given ?? '')
     .digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  let ok = false;
+  for (const expected of accepted) {
+    if (timingSafeEqual(a, createHash('sha256').update(expected).digest())) ok = true;
+  }
+  return given !== undefined && ok;
 }
 
 const LOGIN_FAILED = 'Invalid username or password.';
@@ -342,11 +348,14 @@ export async function handleAuthRequest(
   ctx: LoginContext,
   now: number,
 ): Promise<AuthResponse> {
-  if (ctx.originSecret !== undefined && !sameSecret(req.headers[ORIGIN_SECRET_HEADER], ctx.originSecret)) {
+  if (
+    ctx.originSecrets !== undefined &&
+    !isAcceptedSecret(req.headers[ORIGIN_SECRET_HEADER], ctx.originSecrets)
+  ) {
     return errorResponse(403, 'ERR_DIRECT_ACCESS', 'Sign in through the site, not the function URL.');
   }
   // From here on `sourceIp` is the viewer's address (see viewerIpOf).
-  const viewerReq = { ...req, sourceIp: viewerIpOf(req, ctx.originSecret !== undefined) };
+  const viewerReq = { ...req, sourceIp: viewerIpOf(req, ctx.originSecrets !== undefined) };
   const response = await dispatch(viewerReq, ctx, now);
   Object.assign(response.headers, corsHeaders(req, ctx));
   return response;

@@ -134,3 +134,20 @@ describe('signCookies / signUrl', () => {
       expect((caught as Error).message).not.toContain(line);
   });
 });
+
+describe('signed cookies and IPv6', () => {
+  it('refuse an IPv6 address or range, naming the AWS rule (signed-policy/ip-address-ipv4)', () => {
+    const key = opensslKeys().text('rsa-2048.pkcs8.key.pem');
+    for (const sourceIp of ['2001:db8::1', '2001:db8::/32']) {
+      expect(() =>
+        signCookies({
+          resource: 'https://h/media/*',
+          expires: 2_000_000_000,
+          keyPairId: 'K',
+          privateKey: key,
+          sourceIp,
+        }),
+      ).toThrow(/signed-policy\/ip-address-ipv4/);
+    }
+  });
+});

@@ -1,5 +1,10 @@
 import { createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
+import {
+  COOKIE_POLICY_IP_IPV4_ONLY,
+  COOKIE_POLICY_RESOURCE_OPTIONAL,
+  COOKIE_POLICY_RESOURCE_SCHEMES,
+} from '../../src/cloudfront/aws-rules';
 import { decodeCloudFrontBase64, encodeCloudFrontBase64 } from '../../src/cloudfront/base64';
 import { signCookies, signUrl } from '../../src/cloudfront/signer';
 import type { HashAlgorithm, VerifyInput, VerifyResult } from '../../src/cloudfront/types';
@@ -187,7 +192,7 @@ describe('CloudFront answers', () => {
     expect(verifyRequest(request({ cookies, now: NOW + 1 })).allow).toBe(true);
   });
 
-  it('IpAddress: IPv4 and IPv6 ranges; an IPv6 viewer never matches an IPv4 range', () => {
+  it('IpAddress: an IPv4 range; an IPv6 viewer never matches it', () => {
     const v4 = cookiesFor(combo, { sourceIp: '192.0.2.0/24' });
     expect(verifyRequest(request({ cookies: v4, clientIp: '192.0.2.255' })).allow).toBe(true);
     expectDeny(verifyRequest(request({ cookies: v4, clientIp: '192.0.3.0' })), 'AccessDenied', 'ip-mismatch');
@@ -196,13 +201,21 @@ describe('CloudFront answers', () => {
       'AccessDenied',
       'ip-mismatch',
     );
-    const v6 = cookiesFor(combo, { sourceIp: '2001:db8::/32' });
-    expect(verifyRequest(request({ cookies: v6, clientIp: '2001:db8:ffff::1' })).allow).toBe(true);
-    expectDeny(
-      verifyRequest(request({ cookies: v6, clientIp: '2001:db9::1' })),
-      'AccessDenied',
-      'ip-mismatch',
-    );
+  });
+
+  it('an IPv6 IpAddress in a cookie policy is refused (signed-policy/ip-address-ipv4: "IPv6 ... not supported")', () => {
+    // Built by hand: signCookies refuses an IPv6 sourceIp for the same reason.
+    const json = `{"Statement":[{"Resource":"${HOST}/media/*","Condition":{"IpAddress":{"AWS:SourceIp":"2001:db8::/32"},"DateLessThan":{"AWS:EpochTime":${NOW + 60}}}}]}`;
+    const v6 = {
+      'CloudFront-Policy': encodeCloudFrontBase64(json),
+      'CloudFront-Signature': encodeCloudFrontBase64(
+        cryptoSign('sha1', Buffer.from(json), keys.text('rsa-2048.pkcs8.key.pem')),
+      ),
+      'CloudFront-Key-Pair-Id': 'KRSA2048EXAMPLE',
+    };
+    const result = verifyRequest(request({ cookies: v6, clientIp: '2001:db8:ffff::1' }));
+    expectDeny(result, 'AccessDenied', 'malformed-policy');
+    expect(result.allow ? '' : result.detail).toContain(COOKIE_POLICY_IP_IPV4_ONLY.id);
   });
 
   it('a URL outside the resource → AccessDenied', () => {
@@ -242,7 +255,7 @@ describe('CloudFront answers', () => {
     );
   });
 
-  it('a cookie policy must name its Resource; a signed-URL policy may omit it (then any URL)', () => {
+  it('a cookie or signed-URL policy may omit its Resource, and then covers any URL (signed-policy/cookie-resource-optional)', () => {
     const json = `{"Statement":[{"Condition":{"DateLessThan":{"AWS:EpochTime":${NOW + 60}}}}]}`;
     const signature = encodeCloudFrontBase64(
       cryptoSign('sha1', Buffer.from(json), keys.text('rsa-2048.pkcs8.key.pem')),
@@ -253,9 +266,24 @@ describe('CloudFront answers', () => {
       'CloudFront-Signature': signature,
       'CloudFront-Key-Pair-Id': 'KRSA2048EXAMPLE',
     };
-    expectDeny(verifyRequest(request({ cookies })), 'AccessDenied', 'malformed-policy');
+    expect(COOKIE_POLICY_RESOURCE_OPTIONAL.value).toBe(true);
+    expect(verifyRequest(request({ cookies, url: `${HOST}/anything/at/all.mp4` })).allow).toBe(true);
     const url = `${HOST}/anything/at/all.mp4?Policy=${policy}&Signature=${signature}&Key-Pair-Id=KRSA2048EXAMPLE`;
     expect(verifyRequest(request({ url })).allow).toBe(true);
+  });
+
+  it('a cookie policy whose Resource does not begin with http:// or https:// is refused (signed-policy/cookie-resource-scheme)', () => {
+    const json = `{"Statement":[{"Resource":"*://d111111abcdef8.cloudfront.net/media/*","Condition":{"DateLessThan":{"AWS:EpochTime":${NOW + 60}}}}]}`;
+    const cookies = {
+      'CloudFront-Policy': encodeCloudFrontBase64(json),
+      'CloudFront-Signature': encodeCloudFrontBase64(
+        cryptoSign('sha1', Buffer.from(json), keys.text('rsa-2048.pkcs8.key.pem')),
+      ),
+      'CloudFront-Key-Pair-Id': 'KRSA2048EXAMPLE',
+    };
+    const result = verifyRequest(request({ cookies }));
+    expectDeny(result, 'AccessDenied', 'malformed-policy');
+    expect(result.allow ? '' : result.detail).toContain(COOKIE_POLICY_RESOURCE_SCHEMES.id);
   });
 
   it('canned-policy cookies (CloudFront-Expires) open exactly the URL they were signed for', () => {

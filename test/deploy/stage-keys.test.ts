@@ -227,6 +227,7 @@ describe('stack values', () => {
   it('names the exact SSM parameters and the signing key for the login function', async () => {
     await run('keys', 'init', '--stage', 'prod');
     const k = JSON.parse(readFileSync(join(root, 'keys', 'prod', 'keyring.json'), 'utf8'));
+    const o = JSON.parse(readFileSync(join(root, 'keys', 'prod', 'origin-secret.json'), 'utf8'));
     const v = stackValues('prod', root);
     expect(v.loginEnvironment).toEqual({
       EDGE_AUTH_STAGE: 'prod',
@@ -235,9 +236,10 @@ describe('stack values', () => {
       EDGE_AUTH_SESSION_PRIVATE_KEY: `ssm:/edge-auth/prod/session/${k.signing.session}`,
       EDGE_AUTH_SESSION_KID: k.signing.session,
       EDGE_AUTH_USERS: 'ssm:/edge-auth/prod/users',
-      // The UUID part of arn:…:stack/<name>/<uuid>, the value the /auth/* origin header carries.
-      EDGE_AUTH_ORIGIN_SECRET: { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+      // The random value the /auth/* origin header carries, read from SSM (never the stack's id).
+      EDGE_AUTH_ORIGIN_SECRET: `ssm:/edge-auth/prod/origin-secret/${o.current}`,
     });
+    expect(v.originSecretHeaderValue).toBe(`{{resolve:ssm:/edge-auth/prod/origin-secret/${o.current}}}`);
     expect(v.loginParameterArns).toEqual([
       {
         'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/edge-auth/prod/cloudfront/${k.signing.cloudFront}`,
@@ -247,6 +249,9 @@ describe('stack values', () => {
       },
       {
         'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/edge-auth/prod/users`,
+      },
+      {
+        'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/edge-auth/prod/origin-secret/${o.current}`,
       },
     ]);
     expect(v.mediaPathPattern).toBe('/media/*');

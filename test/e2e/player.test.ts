@@ -45,6 +45,16 @@ interface MediaHit {
   let context: BrowserContext;
   let page: Page;
   const media: MediaHit[] = [];
+  // Every Content-Security-Policy violation and uncaught error any page of the context reports.
+  const violations: { page: Page; text: string }[] = [];
+  const controlPages = new Set<Page>();
+  const watch = (p: Page) => {
+    p.on('console', (message) => {
+      if (/Content Security Policy|CSP violation/i.test(message.text()))
+        violations.push({ page: p, text: message.text() });
+    });
+    p.on('pageerror', (error) => violations.push({ page: p, text: `uncaught: ${error.message}` }));
+  };
 
   beforeAll(async () => {
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -58,7 +68,15 @@ interface MediaHit {
       args: ['--headless', ...FLAGS],
       viewport: { width: 1024, height: 720 },
     });
+    // Injected by the browser, not by the page, so the page's own CSP does not block it.
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+      });
+    });
+    context.on('page', watch);
     page = context.pages()[0] ?? (await context.newPage());
+    if (!violations.some((v) => v.page === page)) watch(page);
     page.on('response', async (response) => {
       const url = new URL(response.url());
       if (!url.pathname.startsWith('/media/')) return;
@@ -180,6 +198,40 @@ interface MediaHit {
       expect.arrayContaining(['CloudFront-Policy', 'CloudFront-Signature', 'edge_session']),
     );
     await p.close();
+  });
+
+  it('the pages get the Content-Security-Policy of the settings, and a violation would be caught', async () => {
+    const p = await context.newPage();
+    controlPages.add(p);
+    const response = await p.goto(`${edge.url}/player.html`);
+    const headers = response!.headers();
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).toContain('worker-src blob:');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['x-frame-options']).toBe('DENY');
+    // The browser hides HSTS received over plain HTTP (it must ignore it there); ask the edge directly.
+    const direct = await fetch(`${edge.url}/player.html`);
+    expect(direct.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    // The control: an inline script is what this CSP forbids; the watcher must see it refused.
+    await p.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+    });
+    for (let i = 0; i < 50 && !violations.some((v) => v.page === p); i++) await p.waitForTimeout(100);
+    const seen = violations.filter((v) => v.page === p).map((v) => v.text);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/CSP violation: script-src|Content Security Policy directive 'script-src/),
+      ]),
+    );
+    expect(await p.evaluate(() => (window as unknown as { injected?: boolean }).injected)).toBeUndefined();
+    await p.close();
+  });
+
+  it('no page broke the Content-Security-Policy or threw (sign-in, playback, phone, no-JavaScript)', () => {
+    const others = violations.filter((v) => !controlPages.has(v.page));
+    expect(others.map((v) => v.text)).toEqual([]);
   });
 });
 

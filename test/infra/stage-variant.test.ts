@@ -60,7 +60,7 @@ describe('a stage with an alias domain, CORS origins and IP-bound cookies', () =
     expect(dist().ViewerCertificate['Fn::If'][1]).toEqual({
       AcmCertificateArn: CERT,
       SslSupportMethod: 'sni-only',
-      MinimumProtocolVersion: 'TLSv1.2_2021',
+      MinimumProtocolVersion: 'TLSv1.2_2025',
     });
     const cors = stack.template.Resources.MediaCorsPolicy!;
     expect(cors.Condition).toBe('HasCors');

@@ -460,10 +460,29 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
   ],
   [
     'auth/origin-secret',
-    'header and function disagree on the secret',
+    'a constant instead of the SSM parameter',
     (t) => {
       const origin = dist(t).Origins.find((o: Obj) => o.Id === auth(t).TargetOriginId);
       origin.OriginCustomHeaders[0].HeaderValue = 'a-constant-anyone-could-guess';
+    },
+  ],
+  [
+    'auth/origin-secret',
+    "the stack's UUID, readable by whoever can describe the stack",
+    (t) => {
+      const origin = dist(t).Origins.find((o: Obj) => o.Id === auth(t).TargetOriginId);
+      const uuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+      origin.OriginCustomHeaders[0].HeaderValue = uuid;
+      (t.Resources.LoginLambdaFunction!.Properties as Obj).Environment.Variables.EDGE_AUTH_ORIGIN_SECRET =
+        uuid;
+    },
+  ],
+  [
+    'auth/origin-secret',
+    'header and function read different parameters',
+    (t) => {
+      (t.Resources.LoginLambdaFunction!.Properties as Obj).Environment.Variables.EDGE_AUTH_ORIGIN_SECRET =
+        'ssm:/edge-auth/prod/origin-secret/20200101-dead';
     },
   ],
   [
@@ -538,6 +557,49 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
     'the login function without the KeyValueStore ARN',
     (t) => {
       delete (t.Resources.LoginLambdaFunction!.Properties as Obj).Environment.Variables.EDGE_AUTH_KVS_ARN;
+    },
+  ],
+  [
+    'pages/security-headers',
+    'pages without the security headers policy',
+    (t) => {
+      delete dist(t).DefaultCacheBehavior.ResponseHeadersPolicyId;
+    },
+  ],
+  [
+    'distribution/minimum-tls',
+    'the alias certificate allows TLS 1.0',
+    (t) => {
+      dist(t).ViewerCertificate['Fn::If'][1].MinimumProtocolVersion = 'TLSv1';
+    },
+  ],
+  [
+    'origin-access/variant',
+    'an OAI stage that also creates an OAC',
+    (t) => {
+      t.Resources.MediaOriginAccessControl = {
+        Type: 'AWS::CloudFront::OriginAccessControl',
+        Properties: {
+          OriginAccessControlConfig: {
+            Name: 'x',
+            OriginAccessControlOriginType: 's3',
+            SigningBehavior: 'always',
+            SigningProtocol: 'sigv4',
+          },
+        },
+      };
+    },
+  ],
+  [
+    'bucket/policy-principal-oac',
+    'an OAI stage whose bucket admits every CloudFront distribution',
+    (t) => {
+      bucketPolicy(t).PolicyDocument.Statement.push({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: '*',
+      });
     },
   ],
   [

@@ -1,4 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { createLocalJWKSet, exportJWK, SignJWT } from 'jose';
 import { trustedKeysFromPem, verifyRequest } from '../../src/cloudfront/verifier';
@@ -51,14 +54,22 @@ beforeAll(async () => {
 });
 
 describe('the origin secret (requests around CloudFront)', () => {
-  const SECRET = 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+  // 32 random bytes in base64url, as `edge-auth keys init` makes them; read through `file:` as in
+  // AWS through `ssm:`.
+  const SECRET = randomBytes(32).toString('base64url');
+  const OLD = randomBytes(32).toString('base64url');
+  const secretFile = (value: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'edge-auth-origin-')), 'secret');
+    writeFileSync(file, `${value}\n`);
+    return `file:${file}`;
+  };
 
   it('refuses a request without the secret header CloudFront adds, before reading any credentials', async () => {
     const guarded = await loadLoginContext(
-      { ...fx.env, EDGE_AUTH_ORIGIN_SECRET: SECRET },
+      { ...fx.env, EDGE_AUTH_ORIGIN_SECRET: secretFile(SECRET) },
       { dummyHash: fx.dummyHash },
     );
-    for (const given of [undefined, '', 'guess', `${SECRET}x`, SECRET.slice(0, -1)]) {
+    for (const given of [undefined, '', 'guess', `${SECRET}x`, SECRET.slice(0, -1), OLD]) {
       const headers = given === undefined ? {} : { 'x-auth-origin-secret': given };
       const res = await handleAuthRequest(req({ json: alice, headers }), guarded, NOW);
       expect([given, res.statusCode, body(res).error.code, res.cookies]).toEqual([
@@ -75,12 +86,52 @@ describe('the origin secret (requests around CloudFront)', () => {
       NOW,
     );
     expect(through.statusCode).toBe(200);
+    // The old header name (X-Edge- prefix, which CloudFront refuses to add) carries nothing.
+    const oldName = await handleAuthRequest(
+      req({ json: alice, headers: { 'x-edge-auth-origin-secret': SECRET } }),
+      guarded,
+      NOW,
+    );
+    expect(oldName.statusCode).toBe(403);
   });
 
-  it('refuses a secret too short to be one', async () => {
+  it('accepts the current and the previous secret during a rotation, and nothing else', async () => {
+    const rotating = await loadLoginContext(
+      {
+        ...fx.env,
+        EDGE_AUTH_ORIGIN_SECRET: secretFile(SECRET),
+        EDGE_AUTH_ORIGIN_SECRET_PREVIOUS: secretFile(OLD),
+      },
+      { dummyHash: fx.dummyHash },
+    );
+    const status = async (given: string) =>
+      (
+        await handleAuthRequest(
+          req({ json: alice, headers: { 'x-auth-origin-secret': given } }),
+          rotating,
+          NOW,
+        )
+      ).statusCode;
+    expect([await status(SECRET), await status(OLD), await status(`${OLD}x`)]).toEqual([200, 200, 403]);
+  });
+
+  it('refuses a secret under 128 bits, a literal value, and a previous one without a current one', async () => {
     await expect(
-      loadLoginContext({ ...fx.env, EDGE_AUTH_ORIGIN_SECRET: 'short' }, { dummyHash: fx.dummyHash }),
-    ).rejects.toThrow(/EDGE_AUTH_ORIGIN_SECRET must be at least 16 characters/);
+      loadLoginContext(
+        { ...fx.env, EDGE_AUTH_ORIGIN_SECRET: secretFile('shortbutnotshort12345') },
+        { dummyHash: fx.dummyHash },
+      ),
+    ).rejects.toThrow(/EDGE_AUTH_ORIGIN_SECRET must be at least 22 base64url characters \(128 bits\)/);
+    // A literal value in the environment would be readable by anyone who can read the function's configuration.
+    await expect(
+      loadLoginContext({ ...fx.env, EDGE_AUTH_ORIGIN_SECRET: SECRET }, { dummyHash: fx.dummyHash }),
+    ).rejects.toThrow(/EDGE_AUTH_ORIGIN_SECRET must start with ssm: or file:/);
+    await expect(
+      loadLoginContext(
+        { ...fx.env, EDGE_AUTH_ORIGIN_SECRET_PREVIOUS: secretFile(OLD) },
+        { dummyHash: fx.dummyHash },
+      ),
+    ).rejects.toThrow(/EDGE_AUTH_ORIGIN_SECRET_PREVIOUS needs EDGE_AUTH_ORIGIN_SECRET/);
   });
 });
 
@@ -451,6 +502,12 @@ describe('OIDC sign-in', () => {
 
 describe('the viewer address of an IP-bound stage', () => {
   const SECRET = 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+  // The login function reads its origin secret through a reference (ssm: in AWS, file: here).
+  const SECRET_REF = (() => {
+    const file = join(mkdtempSync(join(tmpdir(), 'edge-auth-origin-')), 'secret');
+    writeFileSync(file, SECRET);
+    return `file:${file}`;
+  })();
   // What the function URL reports behind CloudFront: CloudFront's own address, not the viewer's.
   const CLOUDFRONT_PEER = '130.176.0.1';
 
@@ -468,7 +525,7 @@ describe('the viewer address of an IP-bound stage', () => {
   };
 
   it('binds the cookies to x-auth-viewer-ip when the origin secret proves the request came through CloudFront', async () => {
-    const guarded = await bound({ ...fx.env, EDGE_AUTH_ORIGIN_SECRET: SECRET });
+    const guarded = await bound({ ...fx.env, EDGE_AUTH_ORIGIN_SECRET: SECRET_REF });
     const res = await handleAuthRequest(
       req({
         json: alice,
@@ -498,7 +555,7 @@ describe('the viewer address of an IP-bound stage', () => {
   });
 
   it('falls back to sourceIp when the header is not an IP address', async () => {
-    const guarded = await bound({ ...fx.env, EDGE_AUTH_ORIGIN_SECRET: SECRET });
+    const guarded = await bound({ ...fx.env, EDGE_AUTH_ORIGIN_SECRET: SECRET_REF });
     const res = await handleAuthRequest(
       req({
         json: alice,

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { VerifyExplained } from '../../cloudfront/verifier';
+import { escapeControls, terminalJson } from '../escape';
 import { type CliIo, type Command, parseOptions, UsageError } from '../io';
 import { parseTime } from '../time';
 
@@ -122,7 +123,8 @@ function render(
     lines.push('CloudFront answers (Content-Type: text/xml):');
     lines.push(`  ${result.body}`);
   }
-  return lines.join('\n');
+  // Every line may hold text from the cookie or the URL: escape it as a whole.
+  return lines.map(escapeControls).join('\n');
 }
 
 export const command: Command = {
@@ -193,27 +195,23 @@ export const command: Command = {
     if (values.json) {
       const { result, facts } = explained;
       io.out(
-        JSON.stringify(
-          {
-            ...result,
-            via: facts.via,
-            keyPairId: facts.keyPairId,
-            hashAlgorithm: facts.hashAlgorithm,
-            policyType: facts.policyType,
-            policy: facts.policy && {
-              resource: facts.policy.resource,
-              expires: facts.policy.expires,
-              notBefore: facts.policy.notBefore,
-              sourceIp: facts.policy.sourceIp,
-              json: facts.policy.json,
-            },
-            requestedUrl: facts.matchedUrl,
-            now,
-            checks: facts.checks,
+        terminalJson({
+          ...result,
+          via: facts.via,
+          keyPairId: facts.keyPairId,
+          hashAlgorithm: facts.hashAlgorithm,
+          policyType: facts.policyType,
+          policy: facts.policy && {
+            resource: facts.policy.resource,
+            expires: facts.policy.expires,
+            notBefore: facts.policy.notBefore,
+            sourceIp: facts.policy.sourceIp,
+            json: facts.policy.json,
           },
-          null,
-          2,
-        ),
+          requestedUrl: facts.matchedUrl,
+          now,
+          checks: facts.checks,
+        }),
       );
     } else io.out(render(explained, keyInfo, now, values.ip !== undefined));
     return explained.result.allow ? 0 : 1;

@@ -1,6 +1,14 @@
 import { relative } from 'node:path';
+import { rotateOriginSecret } from '../../deploy/origin-secret';
 import { ssmParameterStore } from '../../deploy/ssm';
-import { initStageKeys, type KeyChange, pushStageKeys, rotateStageKeys } from '../../deploy/stage-keys';
+import {
+  initStageKeys,
+  type KeyChange,
+  newKeyId,
+  pushStageKeys,
+  rotateStageKeys,
+} from '../../deploy/stage-keys';
+import { keyringDir } from '../../keys/keyring';
 import type { KeyType } from '../../keys/pem';
 import { type Command, parseOptions, UsageError } from '../io';
 
@@ -22,7 +30,7 @@ function describe(change: KeyChange, cwd: string): string[] {
   return [
     ...change.written.map(
       (f) =>
-        `  wrote   ${where}/${f}${f.endsWith('.key.pem') ? '   (private: git-ignored, push it, then delete it)' : ''}`,
+        `  wrote   ${where}/${f}${f.endsWith('.key.pem') || f.endsWith('.secret') ? '   (private: git-ignored, push it, then delete it)' : ''}`,
     ),
     ...change.removed.map((f) => `  removed ${where}/${f}`),
     `  signing: cloudfront ${change.keyring.signing.cloudFront}, session ${change.keyring.signing.session}`,
@@ -35,8 +43,9 @@ export const initCommand: Command = {
     'usage: edge-auth keys init --stage STAGE [--type ecdsa|rsa]',
     '',
     "Creates the stage's first CloudFront key pair (ECDSA P-256 by default) and session key pair",
-    'in keys/STAGE/ (.local/keys/ for the local stage). Commit the public halves; push the private',
-    'halves with `edge-auth keys push --stage STAGE`.',
+    'in keys/STAGE/ (.local/keys/ for the local stage), and for a deployed stage its random /auth/*',
+    'origin secret (256 bits). Commit the public halves and origin-secret.json (ids only); push the',
+    'private halves and the secret with `edge-auth keys push --stage STAGE`.',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseOptions(args, { stage: { type: 'string' }, type: { type: 'string' } });
@@ -55,7 +64,10 @@ export const pushCommand: Command = {
     '',
     "Stores the stage's private keys (keys/STAGE/*.key.pem) in SSM Parameter Store as SecureString",
     'parameters /edge-auth/STAGE/cloudfront/<id> and /edge-auth/STAGE/session/<id>. A parameter that',
-    'already exists is kept unless --overwrite. --users FILE stores FILE as /edge-auth/STAGE/users',
+    'already exists is kept unless --overwrite. The origin secret (keys/STAGE/origin-secret-<id>.secret)',
+    'goes to /edge-auth/STAGE/origin-secret/<id> as a String parameter (CloudFormation resolves it into',
+    'the /auth/* origin header; ssm-secure is not accepted there). --users FILE stores FILE as',
+    '/edge-auth/STAGE/users',
     '(always replaced). --remove-local deletes the local private key files after a successful push.',
     'Uses the standard AWS credentials chain; region defaults to us-east-1.',
   ].join('\n'),
@@ -118,6 +130,47 @@ export const rotateCommand: Command = {
       retire: `next: npx serverless deploy --stage ${stage}; then delete the old SSM parameters (docs/deploy.md)`,
     } as const;
     io.out(next[step]);
+    return 0;
+  },
+};
+
+export const rotateOriginSecretCommand: Command = {
+  usage: [
+    'usage: edge-auth keys rotate-origin-secret --stage STAGE [--retire]',
+    '',
+    'Rotates the random value CloudFront adds to /auth/* requests, with no refused sign-in:',
+    '  (no flag)   make a new secret (current); the old one becomes previous. Then: keys push,',
+    '              deploy. The login function accepts both; CloudFront switches to the new one.',
+    '  --retire    drop the previous secret once that deploy has finished. Then: deploy, and',
+    '              delete the old SSM parameter (docs/deploy.md).',
+    'A stage without an origin secret gets its first one from the first step.',
+  ].join('\n'),
+  async run(args, io) {
+    const { values } = parseOptions(args, { stage: { type: 'string' }, retire: { type: 'boolean' } });
+    const stage = stageOf(values);
+    if (stage === 'local')
+      throw new UsageError('the local stage makes its origin secret itself (.local/origin-secret)');
+    const dir = keyringDir(stage, io.cwd);
+    const step = values.retire ? 'retire' : 'add';
+    const now = new Date();
+    const change = rotateOriginSecret({ dir, step, newId: () => newKeyId(now) });
+    const where = relative(io.cwd, dir) || '.';
+    io.out(
+      [
+        `keys rotate-origin-secret (${step}): stage ${stage}`,
+        ...change.written.map(
+          (f) =>
+            `  wrote   ${where}/${f}${f.endsWith('.secret') ? '   (private: git-ignored, push it, then delete it)' : ''}`,
+        ),
+        ...change.removed.map((f) => `  removed ${where}/${f}`),
+        `  current: ${change.ids.current}${change.ids.previous ? `; previous (still accepted): ${change.ids.previous}` : ''}`,
+      ].join('\n'),
+    );
+    io.out(
+      step === 'add'
+        ? `next: git add keys/${stage} && edge-auth keys push --stage ${stage} && npx serverless deploy --stage ${stage}; then edge-auth keys rotate-origin-secret --stage ${stage} --retire`
+        : `next: npx serverless deploy --stage ${stage}; then delete the old SSM parameter (docs/deploy.md)`,
+    );
     return 0;
   },
 };

@@ -1,5 +1,4 @@
 /** Structural rules for the sign-in behavior (`/auth/*`) and its function URL origin. */
-import { ORIGIN_SECRET_HEADER } from '../../login/headers';
 import {
   defineRule,
   distributionOf,
@@ -8,7 +7,6 @@ import {
   listOf,
   MANAGED,
   mentions,
-  type Obj,
   type RuleOptions,
   type Template,
   type TemplateRule,
@@ -48,27 +46,7 @@ export const AUTH_RULES: TemplateRule[] = [
     if (!origin?.CustomOriginConfig || !mentions(origin.DomainName, 'LoginLambdaFunctionUrl'))
       fail(where, `${options.authPathPattern} must target the login function URL as a custom origin`);
   }),
-  authRule(
-    'auth/origin-secret',
-    'edge-auth design: a function URL is public, so the login function accepts only requests carrying the origin secret',
-    ({ d, auth, where }, template, options, fail) => {
-      const origin = d.originById(auth.TargetOriginId);
-      const secretHeader = listOf(origin?.OriginCustomHeaders).find(
-        (h) => String(h.HeaderName).toLowerCase() === ORIGIN_SECRET_HEADER,
-      );
-      const loginEnv = ((template.Resources.LoginLambdaFunction?.Properties?.Environment as Obj | undefined)
-        ?.Variables ?? {}) as Obj;
-      if (
-        !secretHeader ||
-        loginEnv.EDGE_AUTH_ORIGIN_SECRET === undefined ||
-        JSON.stringify(secretHeader.HeaderValue) !== JSON.stringify(loginEnv.EDGE_AUTH_ORIGIN_SECRET)
-      )
-        fail(
-          where,
-          `the ${options.authPathPattern} origin must add ${ORIGIN_SECRET_HEADER} with the login function's EDGE_AUTH_ORIGIN_SECRET (the function URL is public)`,
-        );
-    },
-  ),
+  // auth/origin-secret: src/deploy/rules/origin-secret.ts (the value comes from SSM).
   authRule('auth/caching-disabled', DESIGN, ({ auth, where }, _template, options, fail) => {
     if (auth.CachePolicyId !== MANAGED.cachingDisabled)
       fail(where, `${options.authPathPattern} must use Managed-CachingDisabled`);

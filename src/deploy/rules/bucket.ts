@@ -61,7 +61,7 @@ export const BUCKET_RULES: TemplateRule[] = [
         fail(id, `${id}: OwnershipControls must be BucketOwnerEnforced`);
     }
   }),
-  defineRule('bucket/policy-principal-oai', DESIGN, (template, _options, fail) => {
+  defineRule('bucket/policy-principal-oai', DESIGN, (template, options, fail) => {
     const oaiIds = new Set(
       ofType(template, 'AWS::CloudFront::CloudFrontOriginAccessIdentity').map(([id]) => id),
     );
@@ -69,8 +69,12 @@ export const BUCKET_RULES: TemplateRule[] = [
       const policies = policiesOf(template, id);
       if (policies.length === 0) fail(id, `${id} has no bucket policy`);
       for (const [pid, bp] of policies) {
-        const allows = statementsOf(bp).filter((s) => s.Effect === 'Allow');
-        if (allows.length === 0) fail(pid, `${pid} grants the OAI nothing`);
+        // Statements for a service principal (OAC's cloudfront.amazonaws.com) are checked by
+        // bucket/policy-principal-oac; with originAccess "oac" no OAI statement is needed.
+        const allows = statementsOf(bp).filter(
+          (s) => s.Effect === 'Allow' && !(isObj(s.Principal) && s.Principal.Service !== undefined),
+        );
+        if (allows.length === 0 && options.originAccess !== 'oac') fail(pid, `${pid} grants the OAI nothing`);
         for (const s of allows) {
           const principal = s.Principal as Obj | undefined;
           const viaCanonical = getAttOf(principal?.CanonicalUser);

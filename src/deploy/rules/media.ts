@@ -65,6 +65,12 @@ export const MEDIA_RULES: TemplateRule[] = [
     const oaiIds = ofType(template, 'AWS::CloudFront::CloudFrontOriginAccessIdentity').map(([id]) => id);
     const origin = d.originById(media.TargetOriginId);
     const oai = (origin?.S3OriginConfig as Obj | undefined)?.OriginAccessIdentity;
+    // originAccess "oac": the origin reads through OAC instead (rule origin-access/variant).
+    if (options.originAccess === 'oac') {
+      if (origin?.S3OriginConfig === undefined)
+        fail(where, `${options.mediaPathPattern} must target an S3 origin of this stack`);
+      return;
+    }
     if (!origin || !oaiIds.some((o) => mentions(oai, o)))
       fail(where, `${options.mediaPathPattern} must target an S3 origin read through the stack's OAI`);
   }),

@@ -4,6 +4,8 @@
  * files under src/deploy/rules/.
  */
 
+import type { OriginAccess } from '../../config/settings';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Obj = { [key: string]: Json };
 
@@ -30,6 +32,8 @@ export interface RuleOptions {
   authPathPattern: string;
   /** Whether the stage binds cookies to IP addresses (then IPv6 must be off). */
   bindIp: boolean;
+  /** How CloudFront reads the bucket (settings `originAccess`); `oai` when absent. */
+  originAccess?: OriginAccess;
   /** The stage's edge mode (settings edge.mode); default `lambda`. */
   edgeMode?: 'lambda' | 'function';
 }

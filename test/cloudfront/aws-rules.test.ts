@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AWS_RULES, type AwsRule, citeRule } from '../../src/cloudfront/aws-rules';
+import { checkStructure, type Template } from '../../src/deploy/template-rules';
+import { applyViewerRequestResult, toViewerRequestEvent } from '../../src/local/cloudfront-event';
+import { fromFunctionResult, toFunctionEvent } from '../../src/local/cloudfront-function';
+import { refusedOriginHeaders } from '../../src/local/server';
+
+// Every AWS rule the project relies on, where it is enforced, and a probe that breaks it there.
+// Removing an entry from AWS_RULES (or adding one without saying where it is enforced) fails here.
+
+const ROOT = join(__dirname, '../..');
+
+// A small template that breaks every AWS rule the template rules enforce.
+const BROKEN: Template = {
+  Resources: {
+    Dist: {
+      Type: 'AWS::CloudFront::Distribution',
+      Properties: {
+        DistributionConfig: {
+          Origins: [
+            {
+              Id: 'o',
+              DomainName: 'example.com',
+              CustomOriginConfig: {},
+              OriginCustomHeaders: [{ HeaderName: 'X-Edge-Auth', HeaderValue: '1' }],
+            },
+          ],
+          CacheBehaviors: [
+            {
+              PathPattern: '/media/*',
+              TargetOriginId: 'o',
+              LambdaFunctionAssociations: [{ EventType: 'viewer-request', LambdaFunctionARN: { Ref: 'V' } }],
+            },
+          ],
+        },
+      },
+    },
+    V: { Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: 'F' } } },
+    F: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Runtime: 'java21',
+        MemorySize: 256,
+        Timeout: 10,
+        Environment: { Variables: { A: '1' } },
+        Architectures: ['arm64'],
+      },
+    },
+    Fn: {
+      Type: 'AWS::CloudFront::Function',
+      Properties: {
+        FunctionCode: `function handler(e){var r=e.request;r.headers['x-edge-foo']={value:'1'};return r;}//${'x'.repeat(10 * 1024)}`,
+        FunctionConfig: { Runtime: 'cloudfront-js-1.0' },
+      },
+    },
+  },
+};
+const broken = checkStructure(BROKEN, {
+  mediaPathPattern: '/media/*',
+  authPathPattern: '/auth/*',
+  bindIp: false,
+});
+const templateRule = (name: string) => () => {
+  const v = broken.find((x) => x.rule === name);
+  return v !== undefined && typeof v.source === 'string' && v.source.length > 0;
+};
+
+const lambdaEvent = (headers: string[] = ['Host', 'd111111abcdef8.cloudfront.net']) =>
+  toViewerRequestEvent({
+    method: 'GET',
+    target: '/media/a.ts',
+    rawHeaders: headers,
+    clientIp: '203.0.113.9',
+    distributionDomainName: 'd111111abcdef8.cloudfront.net',
+    distributionId: 'E1',
+    requestId: 'r',
+  }).Records[0]!.cf.request;
+const lambdaResult = (result: unknown) => applyViewerRequestResult(result, lambdaEvent()).kind === 'invalid';
+const lambdaAdds = (name: string) => {
+  const req = lambdaEvent();
+  return lambdaResult({ ...req, headers: { ...req.headers, [name]: [{ key: name, value: 'x' }] } });
+};
+const fnEvent = (headers: string[] = ['Host', 'example.com']) =>
+  toFunctionEvent({
+    method: 'GET',
+    target: '/auth/x',
+    rawHeaders: headers,
+    clientIp: '203.0.113.9',
+    distributionDomainName: 'd',
+    distributionId: 'E1',
+    requestId: 'r',
+  });
+const functionAdds = (name: string, value = 'x') => {
+  const e = fnEvent();
+  const original = structuredClone(e.request);
+  return (
+    fromFunctionResult(
+      { ...e.request, headers: { ...e.request.headers, [name]: { value } } },
+      original,
+      '/auth/x',
+    ).kind === 'invalid'
+  );
+};
+const testNamed = (file: string, name: string) => () => readFileSync(join(ROOT, file), 'utf8').includes(name);
+
+type Probe = [place: string, breaks: () => boolean];
+
+const ENFORCED: Record<string, Probe[]> = {
+  'origin-custom-headers/denylist': [
+    ['template rule origin/custom-header-names', templateRule('origin/custom-header-names')],
+    ['local edge origin requests', () => refusedOriginHeaders(['X-Edge-A', 'x-amz-b', 'Via']).length === 3],
+  ],
+  'edge-functions/disallowed-headers': [
+    ['local edge: CloudFront Function adds one', () => functionAdds('x-edge-foo')],
+    ['local edge: Lambda@Edge adds one', () => lambdaAdds('x-forwarded-proto')],
+    [
+      'local edge: not shown to a CloudFront Function',
+      () => !('x-amz-cf-id' in fnEvent(['X-Amz-Cf-Id', '1']).request.headers),
+    ],
+    [
+      'local edge: not shown to Lambda@Edge',
+      () => !('connection' in lambdaEvent(['Connection', 'close']).headers),
+    ],
+    ['template rule cloudfront-function/added-headers', templateRule('cloudfront-function/added-headers')],
+  ],
+  'edge-functions/read-only-viewer-request-headers': [
+    ['local edge: CloudFront Function writes Host', () => functionAdds('host', 'evil.example')],
+    ['local edge: Lambda@Edge adds Via', () => lambdaAdds('via')],
+  ],
+  'lambda-edge/viewer-request-cloudfront-viewer-country': [
+    ['local edge: Lambda@Edge adds it', () => lambdaAdds('cloudfront-viewer-country')],
+    [
+      'local edge: a viewer-sent copy is visible',
+      () => 'cloudfront-viewer-country' in lambdaEvent(['CloudFront-Viewer-Country', 'NZ']).headers,
+    ],
+  ],
+  'lambda-edge/generated-response-status': [
+    ['local edge: status 600', () => lambdaResult({ status: '600' }) && !lambdaResult({ status: 200 })],
+  ],
+  'lambda-edge/generated-response-204-without-body': [
+    [
+      'local edge: 204 with a body',
+      () => lambdaResult({ status: '204', body: 'x' }) && !lambdaResult({ status: '204' }),
+    ],
+  ],
+  'lambda-edge/viewer-event-quotas': [
+    [
+      'local edge: generated response over 40 KB',
+      () => lambdaResult({ status: '200', body: 'x'.repeat(41 * 1024) }),
+    ],
+    ['template rule edge/memory', templateRule('edge/memory')],
+    ['template rule edge/timeout', templateRule('edge/timeout')],
+    ['template test: edge zip size', testNamed('test/infra/template.test.ts', 'zippedCodeBytes')],
+  ],
+  'edge-functions/uri-and-query-length': [
+    [
+      'local edge: URI of 8,192 characters',
+      () => lambdaResult({ ...lambdaEvent(), uri: `/${'a'.repeat(8191)}` }),
+    ],
+  ],
+  'lambda-edge/unsupported-lambda-features': [
+    ['template rule edge/no-environment', templateRule('edge/no-environment')],
+    ['template rule edge/architecture', templateRule('edge/architecture')],
+  ],
+  'lambda-edge/supported-runtimes': [['template rule edge/runtime', templateRule('edge/runtime')]],
+  'cloudfront-functions/function-size': [
+    ['template rule cloudfront-function/code-size', templateRule('cloudfront-function/code-size')],
+  ],
+  'cloudfront-functions/runtime': [
+    ['template rule cloudfront-function/runtime', templateRule('cloudfront-function/runtime')],
+  ],
+  'lambda/function-url-buffered-payload': [
+    [
+      'local edge: 413 over 6 MB',
+      testNamed('test/local/emulator-rules.test.ts', 'over the 6 MB function URL payload'),
+    ],
+  ],
+  'signed-policy/cookie-resource-optional': [
+    ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/cookie-resource-optional')],
+  ],
+  'signed-policy/cookie-resource-scheme': [
+    ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/cookie-resource-scheme')],
+  ],
+  'signed-policy/ip-address-ipv4': [
+    ['verifier', testNamed('test/cloudfront/verifier.test.ts', 'signed-policy/ip-address-ipv4')],
+    ['signer', testNamed('test/cloudfront/signer.test.ts', 'signed-policy/ip-address-ipv4')],
+    ['template rule distribution/ipv6', testNamed('test/infra/template.test.ts', "'distribution/ipv6'")],
+  ],
+};
+
+describe('AWS_RULES', () => {
+  it('holds exactly the rules this table says where they are enforced (removing one fails here)', () => {
+    expect(AWS_RULES.map((r) => r.id).sort()).toEqual(Object.keys(ENFORCED).sort());
+  });
+
+  it.each(AWS_RULES.map((r) => [r.id, r] as [string, AwsRule]))(
+    '%s names its page and section',
+    (_id, rule) => {
+      expect(rule.source.guide).toMatch(/Guide|Reference/);
+      expect(rule.source.page.length).toBeGreaterThan(3);
+      expect(rule.source.section.length).toBeGreaterThan(2);
+      expect(rule.source.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+      expect(citeRule(rule)).toContain(rule.source.page);
+      if (rule.silent !== undefined) expect(rule.silent.length).toBeGreaterThan(20);
+    },
+  );
+
+  it('the probes start from results CloudFront accepts, so each one fails for its own rule', () => {
+    expect(lambdaResult(lambdaEvent())).toBe(false);
+    expect(lambdaResult({ status: '200', body: 'ok' })).toBe(false);
+    expect(lambdaAdds('x-auth-ok')).toBe(false);
+    expect(functionAdds('x-auth-ok')).toBe(false);
+    expect(refusedOriginHeaders(['x-auth-origin-secret'])).toEqual([]);
+  });
+
+  const probes = Object.entries(ENFORCED).flatMap(([id, list]) =>
+    list.map(([place, breaks]) => [id, place, breaks] as const),
+  );
+  it.each(probes)('%s is enforced: %s', (_id, _place, breaks) => {
+    expect(breaks()).toBe(true);
+  });
+});
