@@ -25,6 +25,9 @@ export class FunctionBuildError extends Error {
   }
 }
 
+/** The project this script belongs to: the function's source comes from here, not from a stage folder. */
+const PROJECT_ROOT = resolve(__dirname, '..');
+
 const IMPORT = /import\s*([A-Za-z_$][\w$]*)\s*from\s*"([^"]+)";?/g;
 const EXPORT_HANDLER = /export\s*\{\s*([A-Za-z_$][\w$]*)\s+as\s+handler\s*\};?\s*$/;
 
@@ -86,11 +89,12 @@ export interface FunctionBuild {
 
 export function buildFunctionCode({
   stage,
-  root = process.cwd(),
+  root = PROJECT_ROOT,
   configOverrides = {},
   settings,
 }: {
   stage: string;
+  /** Where functions/ lives: this project by default (a stage's root for keys may be elsewhere). */
   root?: string;
   /** The stage's settings when already resolved (the local edge may run a settings variant). */
   settings?: Settings;

@@ -171,6 +171,7 @@ export function stackValues(stage: string, root: string): StackValues {
             },
           ]
         : [],
-    mediaSessionCode: buildFunctionCode({ stage, root }).code,
+    // The function's source is the project's own; `root` is where the stage's keys are.
+    mediaSessionCode: buildFunctionCode({ stage, settings }).code,
   };
 }
