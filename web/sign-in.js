@@ -49,7 +49,7 @@
   if (reason && REASONS[reason]) show(REASONS[reason], reason === 'signed-out');
   else if (params.has('next')) show(REASONS.required);
 
-  function explain(status, body) {
+  function explain(status, body, retryAfter) {
     const code = body?.error?.code;
     if (status === 401 || code === 'ERR_LOGIN_FAILED')
       return 'That username and password do not match. Check them and try again.';
@@ -58,7 +58,12 @@
     if (status === 403)
       return 'This page is not allowed to sign you in. Open the sign-in page directly and try again.';
     if (status === 400 || status === 415) return 'Enter both your username and your password.';
-    if (status === 429) return 'Too many attempts. Wait a minute, then try again.';
+    if (status === 429) {
+      // AWS WAF's rate rule (and the local edge's copy) sends the window length in Retry-After.
+      const seconds = Number(retryAfter);
+      const minutes = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds / 60) : 1;
+      return `Too many sign-in attempts. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, then try again.`;
+    }
     return 'Signing in is not working right now. Try again in a moment.';
   }
 
@@ -90,7 +95,7 @@
       } catch {
         body = undefined;
       }
-      show(explain(response.status, body));
+      show(explain(response.status, body, response.headers.get('retry-after')));
       form.password.value = '';
       form.password.focus();
     } catch {

@@ -40,8 +40,9 @@ export const AWS_RULES: AwsRule[] = [];
 // --- edge functions, origins and signed policies (issue 8) ---
 //
 // Verified with the search tool against the CloudFront Developer Guide and the Lambda Developer
-// Guide (current pages where the stored copy had them, else the awsdocs/amazon-cloudfront-developer-guide
-// source of the same page and section).
+// Guide: the stored current pages where their text was reachable, else the guide's own source
+// (github.com/awsdocs/amazon-cloudfront-developer-guide, last published June 2023) for the same
+// page and section. Page titles are the current ones.
 
 const CF = 'Amazon CloudFront Developer Guide';
 const CF_URL = 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/';
@@ -178,7 +179,7 @@ export const GENERATED_RESPONSE_STATUS = rule<{ min: number; max: number }>({
   ),
   value: { min: 200, max: 599 },
   silent:
-    'The page shows `status` as a string ("HTTP status code (string)") and says a value outside 200-599 is an error; it does not say that a number is refused. The local edge accepts a number or a numeric string and answers 502 only outside 200-599.',
+    'The page says "Provide the status code as a string" and that a value outside 200-599 is an error; it does not say that a number is refused or what the error is. The local edge accepts a number or a numeric string and answers 502 outside 200-599.',
 });
 
 export const GENERATED_RESPONSE_204_BODY = rule<number>({
@@ -321,6 +322,19 @@ export const COOKIE_POLICY_IP_IPV4_ONLY = rule<boolean>({
   silent:
     'The page says IPv6 is "not supported" in IpAddress but not what CloudFront answers for such a policy; the verifier answers AccessDenied (malformed-policy). Template rule distribution/ipv6 keeps IPv6 off for IP-bound stages.',
 });
+
+export const SIGNED_URL_IP_IPV4_ONLY = rule<boolean>({
+  id: 'signed-policy/url-ip-address-ipv4',
+  source: cf(
+    'Create a signed URL using a custom policy',
+    'Values that you specify in the policy statement for a signed URL that uses a custom policy (IpAddress)',
+    'private-content-creating-signed-url-custom-policy.html#private-content-custom-policy-statement-values',
+  ),
+  // The same words as the cookie page: "IP addresses in IPv6 format ... are not supported."
+  value: true,
+  silent:
+    'As for cookies, the page does not say what CloudFront answers; the verifier answers AccessDenied (malformed-policy) and the signer refuses.',
+});
 // --- origin access, response headers policy, viewer TLS (issue 8 part B) ---
 
 const RESTRICT_S3 = {
@@ -439,6 +453,131 @@ export const VIEWER_MIN_TLS: AwsRule<{
   value: { accepted: ['TLSv1.2_2025', 'TLSv1.3_2025'], chosen: 'TLSv1.2_2025', defaultCertificate: 'TLSv1' },
 };
 AWS_RULES.push(VIEWER_MIN_TLS);
+
+// --- sign-in abuse, limits and the attack findings (issue 9) ---
+//
+// Checked with the search tool. Where AWS's page is silent, the entry says what was decided.
+
+export const CLOUDFRONT_MAX_URL_BYTES = rule<number>({
+  id: 'cloudfront/max-url-length',
+  source: cf('Quotas', 'General quotas', 'cloudfront-limits.html#limits-general'),
+  // "Maximum length of a URL: 8,192 bytes".
+  value: 8192,
+  silent:
+    'The page gives the limit, not the answer past it; the wildcard matcher (src/cloudfront/wildcard.ts) treats a longer URL as no match and does no work on it.',
+});
+
+export const CLOUDFRONT_MAX_REQUEST_BYTES = rule<number>({
+  id: 'cloudfront/max-request-length',
+  source: cf('Quotas', 'General quotas', 'cloudfront-limits.html#limits-general'),
+  // "Maximum length of a request or an origin response, including headers and query strings, but
+  // not including the body content: 20,480 bytes".
+  value: 20480,
+  silent:
+    'AWS states no limit on a signed policy or its Resource. A policy reaches CloudFront in a cookie or a query parameter, so it can never exceed the whole request: the wildcard matcher refuses a longer Resource without work.',
+});
+
+export const S3_PLUS_IN_PATH = rule<{ rawPlus: string; encodedPlus: string }>({
+  id: 's3/plus-in-path',
+  source: {
+    guide: 'Amazon Simple Storage Service User Guide',
+    page: 'Naming Amazon S3 objects',
+    section: 'Object key naming guidelines (Characters that might require special handling)',
+    url: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html',
+  },
+  // The page lists "Plus (+)" among characters that need special handling in key names.
+  value: { rawPlus: ' ', encodedPlus: '+' },
+  silent:
+    'The page does not say how S3 reads `+` in a REST request path. Observed and reported (servo/rust-url issue 882: GET /v0.15.1+xxx/xxx answers NoSuchKey for key "v0.15.1 xxx/xxx"; %2B names "+"): a raw `+` is a space. The local origin and the edge read paths that way, and grants may not contain `+` at all (no URL names such a key for CloudFront, the edge and S3 alike).',
+});
+
+const WAF = 'AWS WAF Developer Guide';
+const WAF_URL = 'https://docs.aws.amazon.com/waf/latest/developerguide/';
+const waf = (page: string, section: string, file: string): AwsSource => ({
+  guide: WAF,
+  page,
+  section,
+  url: `${WAF_URL}${file}`,
+});
+
+export const WAF_RATE_LIMIT_MIN = rule<number>({
+  id: 'waf/rate-limit-minimum',
+  source: waf(
+    'Rate-based rule high-level settings in AWS WAF',
+    'Rate limit',
+    'waf-rule-statement-type-rate-based-high-level-settings.html',
+  ),
+  // "The lowest limit setting allowed is 10." (It was 100 before; older answers still say so.)
+  value: 10,
+});
+
+export const WAF_EVALUATION_WINDOWS = rule<readonly number[]>({
+  id: 'waf/evaluation-windows',
+  source: waf(
+    'Rate-based rule high-level settings in AWS WAF',
+    'Evaluation window',
+    'waf-rule-statement-type-rate-based-high-level-settings.html',
+  ),
+  // "Valid settings are 60 (1 minute), 120 (2 minutes), 300 (5 minutes), and 600 (10 minutes), and
+  // 300 (5 minutes) is the default." The window is how far back WAF counts, not how often it checks.
+  value: [60, 120, 300, 600],
+  silent:
+    'AWS checks the rate "frequently" and "near the limit", not exactly; the local edge counts exactly (a sliding window of the same length), so it refuses at the limit where AWS may let a few more through.',
+});
+
+export const WAF_CLOUDFRONT_SCOPE = rule<{ scope: string; region: string }>({
+  id: 'waf/cloudfront-scope',
+  source: waf(
+    'Resources that you can protect with AWS WAF',
+    'Amazon CloudFront distributions',
+    'how-aws-waf-works-resources.html',
+  ),
+  // "you must use the Region US East (N. Virginia) to create your web ACL"; "To configure an
+  // association in AWS CloudFormation, you must use the CloudFront distribution configuration."
+  value: { scope: 'CLOUDFRONT', region: 'us-east-1' },
+});
+
+export const WAF_WEB_ACL_ID_IS_ARN = rule<boolean>({
+  id: 'waf/web-acl-id-arn',
+  source: {
+    guide: 'Amazon CloudFront API Reference',
+    page: 'DistributionConfig',
+    section: 'WebACLId',
+    url: 'https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html',
+  },
+  // "To specify a web ACL created using the latest version of WAF, use the ACL ARN ... To specify a
+  // web ACL created using WAF Classic, use the ACL ID". For AWS::WAFv2::WebACL that is GetAtt Arn
+  // (its Ref is "name|id|scope", not an ARN).
+  value: true,
+});
+
+export const WAF_CUSTOM_RESPONSE = rule<{ minStatus: number; maxStatus: number; forbiddenHeader: string }>({
+  id: 'waf/custom-response',
+  source: waf(
+    'Custom responses for Block actions',
+    'Use cases',
+    'customizing-the-response-for-blocked-requests.html',
+  ),
+  // "You can specify any header name except for content-type"; CustomResponse.ResponseCode "Valid
+  // Range: Minimum value of 200. Maximum value of 599" (AWS WAFV2 API Reference, CustomResponse).
+  value: { minStatus: 200, maxStatus: 599, forbiddenHeader: 'content-type' },
+  silent:
+    'A custom response header is static: WAF cannot compute Retry-After from the time left in the window. edge-auth sends the whole evaluation window, the longest a viewer may have to wait.',
+});
+
+export const WAF_CRS_BODY_LIMIT = rule<number>({
+  id: 'waf/crs-body-size',
+  source: waf(
+    'Baseline rule groups',
+    'Core rule set (CRS) managed rule group (SizeRestrictions_BODY)',
+    'aws-managed-rule-groups-baseline.html',
+  ),
+  // SizeRestrictions_BODY blocks request bodies over 8 KB; the sign-in body limit
+  // (src/login/body.ts MAX_BODY_BYTES) is 8 KB too, so no valid sign-in is blocked by size.
+  value: 8 * 1024,
+  silent:
+    'The CRS body rules (CrossSiteScripting_BODY, GenericLFI_BODY, …) would also judge a password, which is arbitrary text: edge-auth scopes the CRS group away from the sign-in path (a scope-down NOT statement), and sign-in is covered by the rate rule and the known-bad-inputs group instead.',
+});
 
 // --- CloudFront Functions edge mode (issue 10) ---
 // Code size and runtime: CLOUDFRONT_FUNCTION_MAX_CODE_BYTES and CLOUDFRONT_FUNCTION_RUNTIME above.

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { getSignedCookies, getSignedUrl } from '@aws-sdk/cloudfront-signer';
-import { COOKIE_POLICY_IP_IPV4_ONLY, citeRule } from './aws-rules';
+import { type AwsRule, COOKIE_POLICY_IP_IPV4_ONLY, citeRule, SIGNED_URL_IP_IPV4_ONLY } from './aws-rules';
 import { parseIp } from './ip';
 import { buildPolicy } from './policy';
 import type { CloudFrontCookies, CookieAttributes, HashAlgorithm, SignCookiesInput } from './types';
@@ -21,6 +21,12 @@ export type SigningKey = string | KeyObject;
 // The SDK types say string | Buffer, but it hands the key straight to node:crypto's sign(),
 // which also takes a KeyObject; that skips a PEM parse per signature.
 const sdkKey = (key: SigningKey) => key as unknown as string;
+
+/** CloudFront's custom-policy pages: IPv6 in IpAddress "is not supported" (aws-rules). */
+function refuseIpv6(sourceIp: string | undefined, rule: AwsRule<boolean>, what: string): void {
+  if (rule.value && sourceIp !== undefined && parseIp(sourceIp.split('/')[0]!)?.family === 6)
+    throw new SignError(`${what} take an IPv4 address or range only (${citeRule(rule)})`);
+}
 
 /**
  * Signs CloudFront cookies with a custom policy that we build (the SDK silently falls back to a
@@ -86,6 +92,7 @@ export function signUrl(input: SignUrlInput): string {
   const algorithm = input.hashAlgorithm ?? 'SHA1';
   if (!Number.isSafeInteger(input.expires) || input.expires < 0)
     throw new SignError('expires must be whole epoch seconds');
+  refuseIpv6(input.sourceIp, SIGNED_URL_IP_IPV4_ONLY, 'signed URLs');
   try {
     if (input.policy === 'canned') {
       if (input.notBefore !== undefined || input.sourceIp !== undefined || input.resource !== undefined)

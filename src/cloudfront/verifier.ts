@@ -1,6 +1,10 @@
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { parsePublicKeyPem } from '../keys/pem';
-import { COOKIE_POLICY_IP_IPV4_ONLY, COOKIE_POLICY_RESOURCE_SCHEMES } from './aws-rules';
+import {
+  COOKIE_POLICY_IP_IPV4_ONLY,
+  COOKIE_POLICY_RESOURCE_SCHEMES,
+  SIGNED_URL_IP_IPV4_ONLY,
+} from './aws-rules';
 import { tryDecodeCloudFrontBase64 } from './base64';
 import { ipInCidr, parseCidr, parseIp } from './ip';
 import { buildCannedPolicy, type ParsedPolicy, type PolicyError, parsePolicyJson } from './policy';
@@ -277,8 +281,8 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
   } else pass('signature', () => `signature verifies with key ${keyPairId} (${hashAlgorithm})`);
 
   // After the signature, so a tampered policy is a bad signature first.
-  const cookieProblem = urlSigned ? undefined : cookiePolicyProblem(policy);
-  if (cookieProblem && fail('policy-values', 'malformed-policy', cookieProblem)) return first!;
+  const valueProblem = policyValueProblem(policy, urlSigned);
+  if (valueProblem && fail('policy-values', 'malformed-policy', valueProblem)) return first!;
 
   if (!(input.now < policy.expires)) {
     const detail = `expired at ${iso(policy.expires)} (DateLessThan), now is ${iso(input.now)}`;
@@ -316,22 +320,20 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
 }
 
 /**
- * What the cookie policy page forbids (src/cloudfront/aws-rules.ts): a Resource that does not begin
- * with http:// or https://, and an IPv6 IpAddress. A cookie policy may omit Resource (then it
- * covers every URL: signed-policy/cookie-resource-optional). The page does not say what CloudFront
- * answers for these; the verifier answers AccessDenied.
+ * What the custom-policy pages forbid (src/cloudfront/aws-rules.ts): an IPv6 IpAddress (signed URLs
+ * and cookies), and for cookies a Resource that does not begin with http:// or https:// (signed URLs
+ * may also use *://). Either may omit Resource and then covers every URL
+ * (signed-policy/cookie-resource-optional). The pages do not say what CloudFront answers; the
+ * verifier answers AccessDenied.
  */
-function cookiePolicyProblem(policy: ParsedPolicy): string | undefined {
+function policyValueProblem(policy: ParsedPolicy, urlSigned: boolean): string | undefined {
   const resource = policy.resource;
   const schemes = COOKIE_POLICY_RESOURCE_SCHEMES.value;
-  if (resource !== undefined && !schemes.some((s) => resource.toLowerCase().startsWith(s)))
+  if (!urlSigned && resource !== undefined && !schemes.some((s) => resource.toLowerCase().startsWith(s)))
     return `the cookie policy's Resource must begin with ${schemes.join(' or ')} (${COOKIE_POLICY_RESOURCE_SCHEMES.id})`;
-  if (
-    COOKIE_POLICY_IP_IPV4_ONLY.value &&
-    policy.sourceIp !== undefined &&
-    parseCidr(policy.sourceIp)?.family === 6
-  )
-    return `the cookie policy's IpAddress is IPv6, which signed cookies do not support (${COOKIE_POLICY_IP_IPV4_ONLY.id})`;
+  const ipRule = urlSigned ? SIGNED_URL_IP_IPV4_ONLY : COOKIE_POLICY_IP_IPV4_ONLY;
+  if (ipRule.value && policy.sourceIp !== undefined && parseCidr(policy.sourceIp)?.family === 6)
+    return `the policy's IpAddress is IPv6, which CloudFront does not support there (${ipRule.id})`;
   return undefined;
 }
 

@@ -1,3 +1,5 @@
+import { CLOUDFRONT_MAX_REQUEST_BYTES, CLOUDFRONT_MAX_URL_BYTES } from './aws-rules';
+
 /**
  * Matching a request URL against a policy's `Resource`, as CloudFront documents it:
  *
@@ -196,16 +198,15 @@ function tokensOf(pattern: string): Token[] {
 }
 
 /**
- * CloudFront's longest URL: "Maximum length of a URL: 8,192 bytes" (Quotas, General quotas). A
- * longer URL never reaches a matcher at CloudFront; here it is no match, without work.
+ * CloudFront's longest URL (aws-rules `cloudfront/max-url-length`): a longer URL never reaches a
+ * matcher at CloudFront; here it is no match, without work.
  */
-export const MAX_MATCH_URL_LENGTH = 8192;
+export const MAX_MATCH_URL_LENGTH = CLOUDFRONT_MAX_URL_BYTES.value;
 /**
- * The longest resource worth matching. AWS states no limit on a policy's Resource; a policy
- * travels in a cookie or a URL parameter, and a whole request (headers included) is at most
- * 20,480 bytes (Quotas, General quotas), so a longer resource cannot have come from CloudFront.
+ * The longest resource worth matching (aws-rules `cloudfront/max-request-length`): AWS states no
+ * limit on a Resource, but a policy cannot be longer than the request that carries it.
  */
-export const MAX_RESOURCE_LENGTH = 20480;
+export const MAX_RESOURCE_LENGTH = CLOUDFRONT_MAX_REQUEST_BYTES.value;
 /** A DNS name is at most 253 characters, plus `:65535`. */
 const MAX_AUTHORITY_LENGTH = 253 + 6;
 

@@ -1,5 +1,8 @@
 import raw from '../../config/settings.json';
 import { checkResponseHeaders, type ResponseHeadersSettings } from '../cloudfront/security-headers';
+import { assertSessionCookieFits } from '../session/cookie-size';
+import { validateGrant } from '../session/grants';
+import { type WafSettings, wafProblem } from './waf';
 
 /**
  * The one source of truth for the product's settings. `config/settings.json` is read by
@@ -41,6 +44,15 @@ export interface Settings {
      * revocations live in a KeyValueStore).
      */
     mode: EdgeMode;
+  };
+  /** AWS WAF on the distribution (rate limit on sign-in and refresh, managed rule groups). */
+  waf: WafSettings;
+  login: {
+    /**
+     * How long a login container may use the users list it read (file or SSM) before reading it
+     * again: a removed user is refused at sign-in and refresh at most this long after removal.
+     */
+    usersTtlSeconds: number;
   };
   /** Origins allowed to call /auth/* with cookies and to read edge denials (CORS). */
   allowedOrigins: string[];
@@ -140,6 +152,15 @@ export function validateSettings(s: Settings): Settings {
   if (!Number.isInteger(s.edge.sessionCacheSize) || s.edge.sessionCacheSize < 1)
     fail('edge.sessionCacheSize', 'must be a positive integer');
   if (!EDGE_MODES.includes(s.edge.mode)) fail('edge.mode', 'must be "lambda" or "function"');
+  if (
+    !isObject(s.login) ||
+    !Number.isInteger(s.login.usersTtlSeconds) ||
+    s.login.usersTtlSeconds < 0 ||
+    s.login.usersTtlSeconds > 3600
+  )
+    fail('login.usersTtlSeconds', 'must be a whole number of seconds from 0 to 3600');
+  const waf = wafProblem(s.waf);
+  if (waf) fail(waf[0], waf[1]);
   for (const origin of s.allowedOrigins) {
     if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin))
       fail('allowedOrigins', `has a bad origin "${origin}"`);
@@ -164,6 +185,21 @@ export function validateSettings(s: Settings): Settings {
         grants.some((g) => typeof g !== 'string' || !g.startsWith(s.protectedPrefix))
       )
         fail(`oidc.grantMap.${value}`, `must be a list of grants under ${s.protectedPrefix}`);
+      for (const grant of grants as string[]) {
+        try {
+          validateGrant(grant, s.protectedPrefix);
+        } catch (error) {
+          fail(`oidc.grantMap.${value}`, (error as Error).message);
+        }
+      }
+    }
+    // A user in every mapped group gets every grant, with a username of up to 256 characters
+    // (src/login/oidc.ts): that session cookie must still be one a browser keeps.
+    const all = [...new Set(Object.values(o.grantMap).flat())];
+    try {
+      assertSessionCookieFits(s, { sub: 'u'.repeat(256), grants: all, amr: 'oidc' }, 'a user in every group');
+    } catch (error) {
+      fail('oidc.grantMap', (error as Error).message);
     }
   }
   return s;

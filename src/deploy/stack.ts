@@ -13,6 +13,7 @@ import {
 } from '../keys/keyring';
 import { type OriginAccessValues, originAccessValues } from './origin-access';
 import { loadOriginSecretIds, originSecretStackValues } from './origin-secret';
+import { wafResponseBodies, wafRules } from './waf';
 
 /**
  * The stage-dependent parts of serverless.yml, computed from config/settings.json and the stage's
@@ -43,6 +44,11 @@ export interface StackValues extends OriginAccessValues {
   signInUrl: unknown;
   /** Source of the CloudFront Function (cloudfront-js-2.0) on `/auth/*`. */
   viewerHostCode: string;
+  /** 'true' when the stage's `waf.enabled` (CloudFormation conditions compare strings). */
+  wafEnabled: string;
+  /** The web ACL's Rules and CustomResponseBodies (src/deploy/waf.ts). */
+  wafRules: unknown[];
+  wafResponseBodies: Record<string, unknown>;
   /** `lambda` or `function` (settings `edge.mode`): which check runs on the protected behavior. */
   edgeMode: string;
   /**
@@ -150,6 +156,9 @@ export function stackValues(stage: string, root: string): StackValues {
     loginEnvironment,
     loginParameterArns: parameters.map(ssmArn),
     signInUrl,
+    wafEnabled: settings.waf.enabled ? 'true' : 'false',
+    wafRules: wafRules(settings),
+    wafResponseBodies: wafResponseBodies(),
     viewerHostCode: readFileSync(join(root, 'functions', 'cloudfront', 'viewer-host.js'), 'utf8'),
     originSecretHeaderValue: originSecret.headerValue,
     securityHeadersConfig: securityHeadersConfig(settings.responseHeaders),

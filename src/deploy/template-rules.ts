@@ -28,6 +28,7 @@ import {
   type Violation,
   walkIntrinsics,
 } from './rules/template-json';
+import { WAF_RULES } from './rules/waf';
 
 export { EDGE_RUNTIMES } from './rules/lambda-edge';
 export {
@@ -236,6 +237,7 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   ...AUTH_RULES,
   ...LOGIN_RULES,
   ...AWS_TEMPLATE_RULES,
+  ...WAF_RULES,
   // issue 8 part B: the origin secret from SSM, OAI/OAC per stage, security headers, viewer TLS
   originSecretRule,
   ...originAccessRules,

@@ -30,10 +30,13 @@ export function normalizePath(uri: string): PathResult {
   if (ENCODED_SYNTAX.test(uri)) return { ok: false, why: 'encoded-dot-or-slash' };
   if (uri.includes('//')) return { ok: false, why: 'double-slash' };
   if (DOT_SEGMENT.test(uri)) return { ok: false, why: 'dot-segment' };
-  if (!uri.includes('%')) return { ok: true, path: uri };
+  // S3 reads a raw `+` in a REST path as a space (and `%2B` as `+`): match grants against the key
+  // S3 will serve, so `+` becomes a space before decoding. Grants may not contain `+` at all.
+  const s3Path = uri.includes('+') ? uri.replace(/\+/g, ' ') : uri;
+  if (!s3Path.includes('%')) return { ok: true, path: s3Path };
   let path: string;
   try {
-    path = decodeURIComponent(uri);
+    path = decodeURIComponent(s3Path);
   } catch {
     return { ok: false, why: 'bad-encoding' };
   }

@@ -151,9 +151,9 @@ function applyResponse(result: Record<string, unknown>): ViewerRequestOutcome {
   const shape = checkHeaderShape(headers);
   if (shape) return invalid(shape);
   for (const name of Object.keys(headers as CloudFrontHeaders)) {
+    // No AWS page makes a header read-only in a generated response (the read-only lists are for
+    // request events and viewer response events), so only the disallowed list applies here.
     if (isDisallowedHeader(name)) return invalid(`the function set the disallowed header "${name}"`);
-    if (name === 'transfer-encoding' || name === 'via')
-      return invalid(`the function set the read-only header "${name}"`);
   }
   const encoding = result.bodyEncoding ?? 'text';
   if (encoding !== 'text' && encoding !== 'base64') return invalid('bodyEncoding must be "text" or "base64"');
@@ -175,7 +175,8 @@ function applyResponse(result: Record<string, unknown>): ViewerRequestOutcome {
   return {
     kind: 'respond',
     status,
-    headers: pairs.filter(([n]) => n.toLowerCase() !== 'content-length'),
+    // The local edge frames the body itself (as CloudFront does): its own length, no chunking.
+    headers: pairs.filter(([n]) => !['content-length', 'transfer-encoding'].includes(n.toLowerCase())),
     body,
   };
 }

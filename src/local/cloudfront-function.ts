@@ -284,10 +284,12 @@ export function fromFunctionResult(
     return { kind: 'invalid', reason: 'the function returned no object' };
   if ('statusCode' in result) {
     const r = result as { statusCode: unknown; headers?: unknown; body?: unknown };
+    // "This value is an integer, not a string" (CloudFront Functions event structure); the range
+    // is HTTP's own (RFC 9110, three digits 100-599): AWS states none for CloudFront Functions.
     if (
       typeof r.statusCode !== 'number' ||
       !Number.isInteger(r.statusCode) ||
-      r.statusCode < 200 ||
+      r.statusCode < 100 ||
       r.statusCode > 599
     )
       return { kind: 'invalid', reason: 'statusCode must be an HTTP status number' };

@@ -89,10 +89,13 @@ export function s3AccessDenied(): OriginResponse {
   };
 }
 
-/** Decodes a URI path into an S3 key (no leading slash); undefined when it cannot be decoded. */
+/**
+ * Decodes a URI path into an S3 key (no leading slash); undefined when it cannot be decoded. As S3
+ * does, a raw `+` is a space and `%2B` is `+` (see the `s3/plus-in-path` rule in aws-rules.ts).
+ */
 export function keyFromUri(uri: string): string | undefined {
   try {
-    return decodeURIComponent(uri).replace(/^\/+/, '');
+    return decodeURIComponent(uri.replace(/\+/g, ' ')).replace(/^\/+/, '');
   } catch {
     return undefined;
   }

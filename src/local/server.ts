@@ -21,6 +21,7 @@ import {
 import { securityHeaders, withSecurityHeaders } from '../cloudfront/security-headers';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
 import { type EdgeMode, resolveSettings, type Settings } from '../config/settings';
+import type { WafSettings } from '../config/waf';
 import { ORIGIN_SECRET_HEADER } from '../login/headers';
 import { applyViewerRequestResult, toViewerRequestEvent } from './cloudfront-event';
 import {
@@ -36,6 +37,7 @@ import { fromHttpApiResult, toHttpApiEvent } from './http-api-event';
 import { createKvsFileReader } from './kvs-file';
 import { keyFromUri, LocalBucket, type OriginResponse, s3AccessDenied } from './origin';
 import { behaviorsFromSettings, selectBehavior } from './path-pattern';
+import { createRateLimiter } from './rate-limit';
 import { ensureLocalStage, type LocalStage, loginEnvironment } from './setup';
 
 /**
@@ -78,6 +80,8 @@ export interface LocalEdgeOptions {
   edgeMode?: EdgeMode;
   /** Test seams: stand-ins for the viewer-request function and the login function. */
   handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler; viewerHost?: CloudFrontFunction };
+  /** Test seam: overrides of the stage's `waf` settings for the sign-in rate limit. */
+  waf?: Partial<WafSettings>;
   /** Test seam: the CloudFront verifier (default src/cloudfront/verifier). */
   verify?: (input: VerifyInput) => VerifyResult;
   /**
@@ -336,6 +340,8 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     options.handlers?.viewerHost ??
     loadCloudFrontFunction(join(root, 'functions', 'cloudfront', 'viewer-host.js'));
   const allowedHosts = allowedHostNames(host);
+  // The web ACL's sign-in rate rule, from the same `waf` settings as the deployed one.
+  const rateLimiter = createRateLimiter({ ...settings.waf, ...options.waf }, settings.authPrefix);
   // The origin custom headers the /auth/* origin adds must be ones CloudFront accepts.
   const refused = refusedOriginHeaders([ORIGIN_SECRET_HEADER]);
   if (refused.length > 0)
@@ -597,6 +603,16 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     }
 
     if (behavior.kind === 'auth') {
+      // AWS WAF runs before CloudFront's behaviors and functions: a limited request goes no further.
+      const limited = rateLimiter.check(method, path, clientIp, Date.now());
+      if (limited) {
+        note = 'AWS WAF sign-in rate limit';
+        return send(
+          limited.status,
+          [...limited.headers, ...cfHeaders('Error from cloudfront')],
+          limited.body,
+        );
+      }
       layer = 'login';
       const body = await readBody(req, MAX_AUTH_BODY);
       if (!body) {

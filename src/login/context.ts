@@ -13,6 +13,7 @@ import { createOidcVerifier } from './oidc';
 import { awsSsmReader, loadSecret, SecretError, type SsmReader } from './secrets';
 import type { LoginContext } from './service';
 import { hashPassword, parseUsersFile } from './users';
+import { createUsersSource } from './users-source';
 
 export interface LoadContextOptions {
   readSsm?: SsmReader;
@@ -21,6 +22,8 @@ export interface LoadContextOptions {
   settings?: Settings;
   /** Precomputed dummy hash (tests); by default one is made with the default scrypt parameters. */
   dummyHash?: string;
+  /** The clock (epoch ms) that stamps when the users list was loaded; default Date.now. */
+  now?: () => number;
 }
 
 /**
@@ -92,12 +95,15 @@ export async function loadLoginContext(
     }
   }
 
-  const users = usersText
-    ? new Map(
-        parseUsersFile(usersText, 'EDGE_AUTH_USERS', settings.protectedPrefix).users.map((u) => [
-          u.username,
-          u,
-        ]),
+  const loadedAt = (options.now ?? Date.now)();
+  const toMap = (text: string) =>
+    new Map(
+      parseUsersFile(text, 'EDGE_AUTH_USERS', settings.protectedPrefix).users.map((u) => [u.username, u]),
+    );
+  const users = usersText ? toMap(usersText) : undefined;
+  const usersSource = users
+    ? createUsersSource(users, loadedAt, settings.login.usersTtlSeconds, async () =>
+        toMap(await loadSecret('EDGE_AUTH_USERS', env.EDGE_AUTH_USERS, readSsm)),
       )
     : undefined;
   const publicHost = env.EDGE_AUTH_PUBLIC_HOST || undefined;
@@ -116,6 +122,7 @@ export async function loadLoginContext(
   return {
     settings,
     users,
+    usersSource,
     oidc: settings.oidc
       ? createOidcVerifier(
           settings.oidc,

@@ -39,7 +39,8 @@ export type AuthErrorCode =
   | 'ERR_METHOD_NOT_ALLOWED'
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_UNSUPPORTED_MEDIA_TYPE'
-  | 'ERR_LOGIN_UNAVAILABLE';
+  | 'ERR_LOGIN_UNAVAILABLE'
+  | 'ERR_SESSION_TOO_LARGE';
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 

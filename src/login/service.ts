@@ -11,6 +11,7 @@ import type { CookieAttributes } from '../cloudfront/types';
 import { type Settings, sessionCookieName } from '../config/settings';
 import { readCookie } from '../edge/cookies';
 import { planCookieSets } from '../session/cookie-plan';
+import { MAX_COOKIE_BYTES, SessionTooLargeError } from '../session/cookie-size';
 import { parseGrants } from '../session/grants';
 import type { SessionSigningKey, SessionVerifyKey } from '../session/keys';
 import { issueSessionToken, type SessionClaims, verifySessionToken } from '../session/token';
@@ -19,12 +20,21 @@ import { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER, VIEWER_IP_HEADER } from './he
 import { type AuthRequest, type AuthResponse, errorResponse, jsonResponse } from './http';
 import type { OidcVerifier } from './oidc';
 import { type UserRecord, verifyPassword } from './users';
+import type { UsersSource } from './users-source';
+
+/** The users list to use now: the source's (re-read past its TTL) unless `users` was replaced. */
+async function usersAt(ctx: LoginContext, now: number): Promise<ReadonlyMap<string, UserRecord> | undefined> {
+  if (ctx.usersSource && ctx.users === ctx.usersSource.initial) return ctx.usersSource.current(now);
+  return ctx.users;
+}
 
 /** Everything the login service needs, loaded once per container by functions/login.ts. */
 export interface LoginContext {
   settings: Settings;
-  /** Static users by name (absent: password sign-in is off). */
+  /** Users by name as loaded (absent: password sign-in is off). */
   users?: ReadonlyMap<string, UserRecord>;
+  /** Re-reads the users list after `login.usersTtlSeconds` (set by loadLoginContext). */
+  usersSource?: UsersSource;
   oidc?: OidcVerifier;
   cloudFront: { keyPairId: string; privateKey: string | KeyObject };
   session: { signing: SessionSigningKey; verify: ReadonlyMap<string, SessionVerifyKey> };
@@ -150,8 +160,24 @@ async function issueCookies(
       cookies.push(renderSetCookie(name, value, cookieAttrs(ctx, set.cookiePath, maxAge)));
     }
   }
-  cookies.push(renderSetCookie(sessionCookieName(s), token, cookieAttrs(ctx, '/', maxAge)));
+  const sessionCookie = renderSetCookie(sessionCookieName(s), token, cookieAttrs(ctx, '/', maxAge));
+  // A cookie past what browsers keep would be dropped silently: sign-in would "work" and the next
+  // request would have no session. Refuse instead (RFC 6265 section 6.1).
+  const bytes = Buffer.byteLength(sessionCookie);
+  if (bytes > MAX_COOKIE_BYTES) throw new SessionTooLargeError(bytes, `user "${input.sub}"`);
+  cookies.push(sessionCookie);
   return { cookies, claims, paths: new Set(plan.sets.map((set) => set.cookiePath)) };
+}
+
+/** The answer when an account's grants do not fit in a session cookie (operator data, so a 5xx). */
+function sessionTooLarge(error: SessionTooLargeError): AuthResponse {
+  // The log names the size, not the user or the token.
+  console.error(JSON.stringify({ loginError: error.code, bytes: error.bytes, limit: MAX_COOKIE_BYTES }));
+  return errorResponse(
+    500,
+    'ERR_SESSION_TOO_LARGE',
+    `This account has more access than fits in a session cookie (browsers keep at most ${MAX_COOKIE_BYTES.toLocaleString('en-US')} bytes). Ask the operator to use fewer or wider grants.`,
+  );
 }
 
 /** Every path a CloudFront cookie set may have been issued on for these grants (logout, refresh). */
@@ -240,7 +266,7 @@ async function login(req: AuthRequest, ctx: LoginContext, host: string, now: num
             : 'ERR_BAD_REQUEST';
       return errorResponse(body.status, code, body.message);
     }
-    const user = ctx.users?.get(body.username);
+    const user = (await usersAt(ctx, now))?.get(body.username);
     // Hash even for unknown users so timing does not tell which names exist.
     const matches = await verifyPassword(body.password, user?.passwordHash ?? ctx.dummyHash);
     if (!user || !matches) {
@@ -262,13 +288,14 @@ async function login(req: AuthRequest, ctx: LoginContext, host: string, now: num
     if (body.form) redirect = safeNextPath(body.next, ctx.settings.playerPath);
   }
   const sid = (ctx.randomId ?? (() => randomBytes(16).toString('base64url')))();
-  const { cookies, claims } = await issueCookies(
-    req,
-    ctx,
-    host,
-    { ...identity, sid, authTime: nowSec },
-    nowSec,
-  );
+  let issued: Awaited<ReturnType<typeof issueCookies>>;
+  try {
+    issued = await issueCookies(req, ctx, host, { ...identity, sid, authTime: nowSec }, nowSec);
+  } catch (error) {
+    if (error instanceof SessionTooLargeError) return sessionTooLarge(error);
+    throw error;
+  }
+  const { cookies, claims } = issued;
   if (redirect) {
     // 303: the browser follows a form POST with a GET.
     return jsonResponse(303, sessionBody(claims, ctx), { headers: { location: redirect }, cookies });
@@ -294,19 +321,27 @@ async function refresh(
     );
   }
   let grants = old.grants;
-  if (old.amr === 'pwd' && ctx.users) {
-    // Re-read the users file: a removed user or a changed grant takes effect at the next refresh.
-    const user = ctx.users.get(old.sub);
+  const users = old.amr === 'pwd' ? await usersAt(ctx, now) : undefined;
+  if (users) {
+    // The users list as of now (re-read past login.usersTtlSeconds): a removed user or a changed
+    // grant takes effect at the first refresh after that.
+    const user = users.get(old.sub);
     if (!user) return errorResponse(401, 'ERR_SESSION_INVALID', 'The session is not valid. Sign in again.');
     grants = user.grants;
   }
-  const issued = await issueCookies(
-    req,
-    ctx,
-    host,
-    { sub: old.sub, grants, sid: old.sid, authTime: old.auth_time, method: old.amr },
-    nowSec,
-  );
+  let issued: Awaited<ReturnType<typeof issueCookies>>;
+  try {
+    issued = await issueCookies(
+      req,
+      ctx,
+      host,
+      { sub: old.sub, grants, sid: old.sid, authTime: old.auth_time, method: old.amr },
+      nowSec,
+    );
+  } catch (error) {
+    if (error instanceof SessionTooLargeError) return sessionTooLarge(error);
+    throw error;
+  }
   const stale = [...cookiePaths(ctx, old.grants)].filter((p) => !issued.paths.has(p));
   return jsonResponse(200, sessionBody(issued.claims, ctx), {
     cookies: [...expireCloudFrontCookies(ctx, stale), ...issued.cookies],

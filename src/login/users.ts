@@ -2,6 +2,8 @@ import { randomBytes, type ScryptOptions, scrypt as scryptCb, timingSafeEqual } 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import raw from '../../config/settings.json';
+import { resolveSettings, type Settings } from '../config/settings';
+import { assertSessionCookieFits } from '../session/cookie-size';
 import { parseGrants } from '../session/grants';
 
 /** A users file: `{ "users": [ { "username", "passwordHash", "grants": [...] } ] }`. */
@@ -127,7 +129,7 @@ export async function addUser(
   username: string,
   password: string,
   grants: string[],
-  options: HashOptions & { protectedPrefix?: string } = {},
+  options: HashOptions & { protectedPrefix?: string; settings?: Pick<Settings, 'session'> } = {},
 ): Promise<UserRecord> {
   const prefix = options.protectedPrefix ?? DEFAULT_PREFIX;
   if (!USERNAME.test(username)) throw new UsersError(`bad username (allowed: ${USERNAME.source})`);
@@ -135,10 +137,22 @@ export async function addUser(
     throw new UsersError(`the password must be 1 to ${MAX_PASSWORD_LENGTH} characters`);
   }
   if (grants.length === 0) throw new UsersError('a user needs at least one grant');
+  let parsed: string[];
+  try {
+    parsed = parseGrants(grants, prefix);
+    // A user whose session cookie no browser keeps could never stay signed in: refuse now.
+    assertSessionCookieFits(
+      options.settings ?? resolveSettings('prod'),
+      { sub: username, grants: parsed, amr: 'pwd' },
+      `user "${username}"`,
+    );
+  } catch (error) {
+    throw new UsersError((error as Error).message);
+  }
   const record: UserRecord = {
     username,
     passwordHash: await hashPassword(password, options),
-    grants: parseGrants(grants, prefix),
+    grants: parsed,
   };
   const current = readUsersFile(file, prefix);
   const users = [...current.users.filter((u) => u.username !== username), record];

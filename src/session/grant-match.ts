@@ -4,7 +4,7 @@
  * this file, and src/session/grants.ts builds its errors on it, so both modes check grants alike.
  */
 
-const GRANT_CHARS = /^[A-Za-z0-9._~@:+=\-/*?]+$/;
+const GRANT_CHARS = /^[A-Za-z0-9._~@:=\-/*?]+$/;
 const MAX_GRANT_LENGTH = 256;
 const MAX_WILDCARDS = 8;
 export const MAX_GRANTS = 64;
@@ -14,7 +14,13 @@ export function grantProblem(pattern: unknown, protectedPrefix: string): string 
   if (typeof pattern !== 'string' || pattern.length === 0) return 'a grant must be a non-empty string';
   const shown = pattern.length > 80 ? `${pattern.slice(0, 80)}…` : pattern;
   if (pattern.length > MAX_GRANT_LENGTH) return `grant "${shown}" is longer than ${MAX_GRANT_LENGTH}`;
-  if (!GRANT_CHARS.test(pattern)) return `grant "${shown}" has characters outside [A-Za-z0-9._~@:+=-/*?]`;
+  if (pattern.indexOf('+') !== -1) {
+    // S3 reads a raw `+` in a REST request path as a space and `%2B` as `+`, while CloudFront's
+    // policy and the edge compare the path as written: `/media/c++/*` would allow only a spelling
+    // that names another key (`c  /`), and the `%2B` spelling fails the signed policy.
+    return `grant "${shown}" has "+": S3 reads a raw "+" in a URL path as a space, so no URL can name that key for CloudFront, the edge and S3 alike; rename the folder (e.g. "cpp")`;
+  }
+  if (!GRANT_CHARS.test(pattern)) return `grant "${shown}" has characters outside [A-Za-z0-9._~@:=-/*?]`;
   if (pattern.indexOf(protectedPrefix) !== 0)
     return `grant "${shown}" must start with the protected prefix "${protectedPrefix}"`;
   if (pattern.indexOf('//') !== -1) return `grant "${shown}" has a doubled slash`;

@@ -21,6 +21,13 @@ export interface SessionSigningKey {
   key: CryptoKey | Uint8Array;
 }
 
+/** An ES256 or EdDSA key: always a CryptoKey. */
+export interface AsymmetricSessionKey {
+  kid: string;
+  alg: SessionAlg;
+  key: CryptoKey;
+}
+
 /** An HS256 session key from its base64url secret (the `function` edge mode's keyring). */
 export function importSessionHmacKey(
   kid: string,
@@ -61,7 +68,7 @@ export function inspectSessionPublicKeyPem(pem: string, source: string): { alg: 
   return { alg: sessionAlgOf(key), spki };
 }
 
-export async function importSessionPublicKey(kid: string, pem: string): Promise<SessionVerifyKey> {
+export async function importSessionPublicKey(kid: string, pem: string): Promise<AsymmetricSessionKey> {
   const { alg, spki } = inspectSessionPublicKeyPem(pem, `session key "${kid}"`);
   return { kid, alg, key: await importSPKI(spki, alg) };
 }
@@ -70,7 +77,7 @@ export async function importSessionPublicKey(kid: string, pem: string): Promise<
 export async function importSessionPrivateKey(
   kid: string,
   pem: string,
-): Promise<{ signing: SessionSigningKey; verify: SessionVerifyKey }> {
+): Promise<{ signing: AsymmetricSessionKey; verify: AsymmetricSessionKey }> {
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: pem, format: 'pem' });

@@ -151,3 +151,19 @@ describe('signed cookies and IPv6', () => {
     }
   });
 });
+
+describe('signed URLs and IPv6', () => {
+  it('refuse an IPv6 address or range, naming the AWS rule (signed-policy/url-ip-address-ipv4)', () => {
+    const key = opensslKeys().text('rsa-2048.pkcs8.key.pem');
+    expect(() =>
+      signUrl({
+        url: 'https://h/media/a.ts',
+        keyPairId: 'K',
+        privateKey: key,
+        policy: 'custom',
+        expires: 2_000_000_000,
+        sourceIp: '2001:db8::/32',
+      }),
+    ).toThrow(/signed-policy\/url-ip-address-ipv4/);
+  });
+});

@@ -218,6 +218,18 @@ describe('CloudFront answers', () => {
     expect(result.allow ? '' : result.detail).toContain(COOKIE_POLICY_IP_IPV4_ONLY.id);
   });
 
+  it('an IPv6 IpAddress in a signed-URL policy is refused too (signed-policy/url-ip-address-ipv4)', () => {
+    const json = `{"Statement":[{"Resource":"${HOST}/media/*","Condition":{"IpAddress":{"AWS:SourceIp":"2001:db8::/32"},"DateLessThan":{"AWS:EpochTime":${NOW + 60}}}}]}`;
+    const policy = encodeCloudFrontBase64(json);
+    const signature = encodeCloudFrontBase64(
+      cryptoSign('sha1', Buffer.from(json), keys.text('rsa-2048.pkcs8.key.pem')),
+    );
+    const url = `${HOST}/media/a.ts?Policy=${policy}&Signature=${signature}&Key-Pair-Id=KRSA2048EXAMPLE`;
+    const result = verifyRequest(request({ url, clientIp: '2001:db8:ffff::1' }));
+    expectDeny(result, 'AccessDenied', 'malformed-policy');
+    expect(result.allow ? '' : result.detail).toContain('signed-policy/url-ip-address-ipv4');
+  });
+
   it('a URL outside the resource → AccessDenied', () => {
     expectDeny(
       verifyRequest(request({ cookies: cookiesFor(combo), url: `${HOST}/media/course-7/seg001.m4s` })),

@@ -24,7 +24,14 @@ describeWithBrowser('the sign-in page in a real browser, attacked', () => {
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     stateDir = mkdtempSync(join(tmpdir(), 'edge-auth-abuse-'));
     profile = mkdtempSync(join(tmpdir(), 'edge-auth-chromium-'));
-    edge = await startLocalEdge({ port: 0, root: ROOT, stateDir, log: () => undefined });
+    // Dozens of sign-ins from one address: the rate limit (tested below on its own edge) stays out.
+    edge = await startLocalEdge({
+      port: 0,
+      root: ROOT,
+      stateDir,
+      log: () => undefined,
+      waf: { enabled: false },
+    });
     origin = new URL(edge.url).origin;
     context = await launchBrowser(profile);
     // Nothing may leave our origin: record and refuse any request elsewhere.
@@ -114,3 +121,53 @@ describeWithBrowser('the sign-in page in a real browser, attacked', () => {
     ]);
   }, 30000);
 });
+
+describeWithBrowser(
+  'the sign-in page when AWS WAF rate-limits sign-in (local stand-in, default settings)',
+  () => {
+    let edge: LocalEdge;
+    let stateDir: string;
+    let profile: string;
+    let context: BrowserContext;
+
+    beforeAll(async () => {
+      jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      stateDir = mkdtempSync(join(tmpdir(), 'edge-auth-waf-'));
+      profile = mkdtempSync(join(tmpdir(), 'edge-auth-chromium-'));
+      edge = await startLocalEdge({ port: 0, root: ROOT, stateDir, log: () => undefined });
+      context = await launchBrowser(profile);
+    }, 60000);
+
+    afterAll(async () => {
+      await context?.close();
+      await edge?.close();
+      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(profile, { recursive: true, force: true });
+    });
+
+    it('shows how long to wait, and does not sign in, once the limit is reached', async () => {
+      const { signInRateLimit, evaluationWindowSeconds } = edge.settings.waf;
+      // Use up the limit from this address cheaply: WAF counts every POST to the path, and a body
+      // the login function refuses at once (415) costs no password hashing.
+      for (let i = 0; i < signInRateLimit; i++) {
+        const r = await fetch(`${edge.url}/auth/login`, { method: 'POST', body: 'x' });
+        expect(r.status).toBe(415);
+      }
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${edge.url}/`);
+      await page.getByLabel('Username').fill('alice');
+      await page.getByLabel('Password').fill('wonderland');
+      const answer = page.waitForResponse((r) => r.url().endsWith('/auth/login'));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      expect((await answer).status()).toBe(429);
+      const minutes = Math.ceil(evaluationWindowSeconds / 60);
+      await expectText(
+        page,
+        '#message',
+        `Too many sign-in attempts. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, then try again.`,
+      );
+      expect(new URL(page.url()).pathname).toBe('/');
+      expect((await context.cookies()).map((c) => c.name)).toEqual([]);
+    }, 60000);
+  },
+);

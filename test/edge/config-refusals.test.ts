@@ -161,6 +161,13 @@ describe('edge config: every field is checked and named', () => {
     ['origin with a bad port', { allowedOrigins: ['https://a.example:x'] }, 'allowedOrigins must be a list'],
     ['origin "*"', { allowedOrigins: ['*'] }, 'allowedOrigins must be a list'],
     ['origin not a string', { allowedOrigins: [1] }, 'allowedOrigins must be a list'],
+    ['origin in a nested list', { allowedOrigins: [['https://a.example']] }, 'allowedOrigins must be a list'],
+    [
+      'prefix with text before it',
+      { protectedPrefix: 'x/media/' },
+      'protectedPrefix must look like "/media/"',
+    ],
+    ['cookie name in a list', { cookieName: ['edge_session'] }, 'cookieName must be a plain cookie token'],
     ['a bad origin after a good one', { allowedOrigins: ['https://a.example', 'null'] }, 'allowedOrigins'],
     ['negative skew', { clockSkewSeconds: -1 }, 'clockSkewSeconds must be an integer from 0 to 300'],
     ['skew over 300', { clockSkewSeconds: 301 }, 'clockSkewSeconds must be an integer from 0 to 300'],
@@ -210,6 +217,7 @@ describe('edge config: every field is checked and named', () => {
     expect(refusal(withKey({ kid: 'k1 ' })).message).toBe('edge config: a key has a bad kid');
     expect(refusal(withKey({ kid: ' k1' })).message).toBe('edge config: a key has a bad kid');
     expect(refusal(withKey({ kid: 7 })).message).toBe('edge config: a key has a bad kid');
+    expect(refusal(withKey({ kid: ['k1'] })).message).toBe('edge config: a key has a bad kid');
     expect(refusal(withKey({ kid: 'k1' }, 1)).message).toBe('edge config: key "k1" is listed twice');
     expect(refusal(withKey({ alg: 'RS256' })).message).toBe('edge config: key "k1" has an unsupported alg');
     expect(refusal(withKey({ alg: 'HS256' })).message).toBe('edge config: key "k1" has an unsupported alg');

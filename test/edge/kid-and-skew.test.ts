@@ -187,3 +187,31 @@ describe('clock skew on exp: a token lives exactly `skew` seconds past exp', () 
     expect((await verifySessionToken(token, joseKeys, { ...options, now: EXP * 1000 })).ok).toBe(false);
   });
 });
+
+describe('a valid session still stops at its grants', () => {
+  it('answers 403 ERR_NOT_GRANTED outside the grants and outside the protected prefix', async () => {
+    const runtime = createEdgeRuntime({ ...edgeConfig, protectedPrefix: '/media/' });
+    const token = await tokenSignedByK1('k1');
+    const at = (uri: string) => decide({ ...request(token), uri }, runtime, NOW * 1000);
+    expect(at('/media/course-42/x.ts')).toEqual({ kind: 'allow', sub: 'alice' });
+    for (const uri of ['/media/course-7/x.ts', '/media/course-42', '/other/course-42/x.ts']) {
+      expect(at(uri)).toEqual({
+        kind: 'deny',
+        status: 403,
+        code: 'ERR_NOT_GRANTED',
+        reason: 'outside-grants',
+      });
+    }
+  });
+
+  it('a refused token of a page load redirects with the refusal reason', async () => {
+    const runtime = createEdgeRuntime(edgeConfig);
+    const token = await tokenSignedByK1('k9');
+    expect(decide({ ...request(token), accept: 'text/html' }, runtime, NOW * 1000)).toEqual({
+      kind: 'redirect',
+      location: '/auth/sign-in?next=%2Fmedia%2Fcourse-42%2Fseg1.m4s',
+      code: 'ERR_SESSION_INVALID',
+      reason: 'unknown-key',
+    });
+  });
+});

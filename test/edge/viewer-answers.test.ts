@@ -162,6 +162,14 @@ describe('CloudFront shapes in and out', () => {
     });
   });
 
+  it('empty header lists read as absent, never as a crash', () => {
+    expect(fromCloudFront(cfRequest({ cookie: [], accept: [], origin: [] }))).toMatchObject({
+      cookie: undefined,
+      accept: undefined,
+      origin: undefined,
+    });
+  });
+
   it('a denial is JSON, not cached, with the public message, and CORS only for the player', () => {
     const forPlayer = denialResponse(403, 'ERR_NOT_GRANTED', PLAYER, config);
     expect(forPlayer).toEqual({

@@ -15,6 +15,7 @@ import {
 import { loadEvent } from '../session/fixtures';
 import { type PackagedStack, packageStack } from './package-stack';
 import { loadSpec } from './spec';
+import { WAF_BREAKS } from './waf-breaks';
 import { readZip } from './zip';
 
 // One packaging run for the whole file (~10 s): `serverless package --stage prod` without AWS credentials.
@@ -27,6 +28,7 @@ const options: RuleOptions = {
   mediaPathPattern: `${settings.protectedPrefix}*`,
   authPathPattern: `${settings.authPrefix}*`,
   bindIp: settings.cloudFront.bindIp,
+  waf: settings.waf,
 };
 
 beforeAll(async () => {
@@ -609,6 +611,7 @@ const BREAKS: [rule: string, how: string, mutate: (t: Template) => void][] = [
       delete t.Outputs!.SignInUrl;
     },
   ],
+  ...WAF_BREAKS,
 ];
 
 describe('a template that breaks a rule fails with the rule named', () => {

@@ -131,7 +131,6 @@ describe("CloudFront's rules for the function's result", () => {
       'a disallowed response header',
       { status: '200', headers: { 'x-cache': [{ key: 'X-Cache', value: 'hit' }] } },
     ],
-    ['a Via header in a response', { status: '200', headers: { via: [{ key: 'Via', value: 'x' }] } }],
     [
       'an upper-case header key',
       { status: '200', headers: { 'Cache-Control': [{ key: 'Cache-Control', value: 'x' }] } },
@@ -218,5 +217,15 @@ describe("CloudFront's rules for the function's result", () => {
         expect(['forward', 'respond', 'invalid']).toContain(outcome.kind);
       }),
     );
+  });
+});
+
+describe('generated responses: claims no AWS page makes are not enforced', () => {
+  it('a Via header in a generated response passes (AWS lists read-only headers only for request and viewer-response events)', () => {
+    const out = applyViewerRequestResult(
+      { status: '200', headers: { via: [{ key: 'Via', value: 'x' }] }, body: 'ok' },
+      structuredClone(event().Records[0]!.cf.request),
+    );
+    expect(out).toMatchObject({ kind: 'respond', status: 200 });
   });
 });

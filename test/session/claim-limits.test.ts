@@ -86,6 +86,28 @@ describe('claim limits, both verifiers', () => {
     await expectBoth({ ...CLAIMS, sid: 7 }, { ok: false, reason: 'bad-claims' });
   });
 
+  it.each(['sub', 'sid', 'exp'])('a token without %s is refused as bad-claims', async (claim) => {
+    const { [claim as keyof typeof CLAIMS]: _dropped, ...rest } = CLAIMS;
+    await expectBoth(rest, { ok: false, reason: 'bad-claims' });
+  });
+
+  // jose names a missing or non-numeric iat/nbf "not-yet-valid" (its claim check is on iat/nbf);
+  // the edge says bad-claims. Both refuse, which is what the viewer sees; the reason is for logs.
+  it.each<[string, Record<string, unknown>]>([
+    ['without iat', { iat: undefined }],
+    ['with a text iat', { iat: String(NOW) }],
+    ['with a text nbf', { nbf: String(NOW) }],
+    ['with a text exp', { exp: String(NOW + 600) }],
+  ])('a token %s is refused by both', async (_name, change) => {
+    const [jose, edge] = await outcomes(await sign({ ...CLAIMS, ...change }));
+    expect(jose!.ok).toBe(false);
+    expect(edge).toEqual({ ok: false, reason: 'bad-claims' });
+  });
+
+  it('a token without nbf is fine (nbf is optional)', async () => {
+    await expectBoth(CLAIMS, { ok: true });
+  });
+
   it('amr is pwd or oidc, auth_time a number', async () => {
     await expectBoth({ ...CLAIMS, amr: 'oidc' }, { ok: true });
     await expectBoth({ ...CLAIMS, amr: 'otp' }, { ok: false, reason: 'bad-claims' });

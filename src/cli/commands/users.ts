@@ -80,6 +80,7 @@ export const addCommand: Command = {
     const file = resolve(io.cwd, values.file ?? '.local/users.json');
     const user = await addUser(file, positionals[0]!, password, grants, {
       protectedPrefix: settings.protectedPrefix,
+      settings,
     });
     io.out(`${user.username}: ${user.grants.join(', ')} → ${file}`);
     return 0;

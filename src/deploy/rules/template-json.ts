@@ -1,3 +1,4 @@
+import type { WafSettings } from '../../config/waf';
 /**
  * Reading a CloudFormation template: JSON types, intrinsic functions, and the parts of the
  * distribution the structural rules look at. Shared by src/deploy/template-rules.ts and the rule
@@ -32,6 +33,8 @@ export interface RuleOptions {
   authPathPattern: string;
   /** Whether the stage binds cookies to IP addresses (then IPv6 must be off). */
   bindIp: boolean;
+  /** The stage's `waf` setting; when absent the rules that compare against it are skipped. */
+  waf?: WafSettings;
   /** How CloudFront reads the bucket (settings `originAccess`); `oai` when absent. */
   originAccess?: OriginAccess;
   /** The stage's edge mode (settings edge.mode); default `lambda`. */
