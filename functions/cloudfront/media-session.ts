@@ -2,6 +2,7 @@
 // edge mode. Bundled by scripts/build-function.ts into one file of at most 10 KB that imports only
 // the runtime's own `crypto` and `cloudfront` modules, with the stage's config baked in.
 import cf from 'cloudfront';
+// biome-ignore lint/style/useNodejsImportProtocol: the CloudFront Functions runtime module is `crypto`; `node:crypto` does not exist there.
 import crypto from 'crypto';
 import {
   decideFunctionMode,

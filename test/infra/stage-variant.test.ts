@@ -54,6 +54,7 @@ describe('a stage with an alias domain, CORS origins and IP-bound cookies', () =
     expect(stack.template.Conditions).toEqual({
       HasAlias: { 'Fn::Not': [{ 'Fn::Equals': [ALIAS, ''] }] },
       HasCors: { 'Fn::Equals': ['true', 'true'] },
+      HasWaf: { 'Fn::Equals': ['false', 'true'] },
       IsFunctionMode: { 'Fn::Equals': ['lambda', 'function'] },
     });
     expect(dist().Aliases).toEqual({ 'Fn::If': ['HasAlias', [ALIAS], { Ref: 'AWS::NoValue' }] });

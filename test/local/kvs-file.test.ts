@@ -58,7 +58,10 @@ describe('function events from hostile names', () => {
       requestId: 'r',
     });
     expect(Object.hasOwn(e.request.headers, '__proto__')).toBe(true);
-    expect(e.request.headers.__proto__).toEqual({ value: 'x', multiValue: [{ value: 'x' }, { value: 'y' }] });
+    expect(Object.getOwnPropertyDescriptor(e.request.headers, '__proto__')?.value).toEqual({
+      value: 'x',
+      multiValue: [{ value: 'x' }, { value: 'y' }],
+    });
     expect(Object.hasOwn(e.request.cookies, '__proto__')).toBe(true);
     expect(Object.hasOwn(e.request.querystring, '__proto__')).toBe(true);
     expect(({} as { multiValue?: unknown }).multiValue).toBeUndefined();
