@@ -367,13 +367,13 @@ AWS_RULES.push(OAC_BUCKET_POLICY);
  * the origin, then drop the OAI statement. In this stack that is settings `originAccess: "oai+oac"`,
  * a deploy, then `"oac"` and a deploy.
  */
-export const OAI_TO_OAC_MIGRATION: AwsRule<readonly string[]> = {
+export const OAI_TO_OAC_MIGRATION: AwsRule<readonly ['oai', 'oai+oac', 'oac']> = {
   id: 'origin-access/migration',
   source: {
     ...RESTRICT_S3,
     section: 'Migrating from origin access identity (OAI) to origin access control (OAC)',
   },
-  value: ['oai', 'oai+oac', 'oac'],
+  value: ['oai', 'oai+oac', 'oac'] as const,
   silent:
     'The page does not say how long CloudFront keeps using the OAI after the distribution update; CloudFormation waits for the distribution to deploy before it updates the bucket policy that depends on it, so the OAI statement goes only after that.',
 };

@@ -126,6 +126,18 @@ function setBits(bits: Uint32Array, lo: number, hi: number): void {
 function matchRest(tokens: Token[], rest: string, queryStart: number, stats?: MatchStats): boolean {
   const n = rest.length;
   const q = queryStart === -1 ? n : queryStart;
+  if (!tokens.some((t) => t.kind === 'star')) {
+    // Without a star every token consumes exactly one character: one linear pass.
+    if (tokens.length !== n) return false;
+    if (stats) stats.steps += 1;
+    return tokens.every((tok, j) =>
+      tok.kind === 'one'
+        ? true
+        : tok.kind === 'sep'
+          ? j === q
+          : tok.kind === 'lit' && j !== q && tok.ch === rest[j],
+    );
+  }
   const words = ((n + 1) >>> 5) + 1;
   let row = new Uint32Array(words);
   let next = new Uint32Array(words);

@@ -1,4 +1,5 @@
 import raw from '../../config/settings.json';
+import { OAI_TO_OAC_MIGRATION } from '../cloudfront/aws-rules';
 import { checkResponseHeaders, type ResponseHeadersSettings } from '../cloudfront/security-headers';
 import { assertSessionCookieFits } from '../session/cookie-size';
 import { validateGrant } from '../session/grants';
@@ -81,9 +82,10 @@ export interface Settings {
 export type EdgeMode = 'lambda' | 'function';
 export const EDGE_MODES: readonly EdgeMode[] = ['lambda', 'function'];
 
-export type OriginAccess = 'oai' | 'oac' | 'oai+oac';
+/** The stages of AWS's OAI → OAC migration are the values `originAccess` takes. */
+export type OriginAccess = (typeof OAI_TO_OAC_MIGRATION.value)[number];
 
-export const ORIGIN_ACCESS_VALUES: readonly OriginAccess[] = ['oai', 'oac', 'oai+oac'];
+export const ORIGIN_ACCESS_VALUES: readonly OriginAccess[] = OAI_TO_OAC_MIGRATION.value;
 
 export interface OidcSettings {
   /** The `iss` of the provider's ID tokens, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc`. */

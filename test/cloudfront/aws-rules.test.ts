@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { checkFunctionCode } from '../../scripts/build-function';
-import { AWS_RULES, type AwsRule, CF_FUNCTION_SYNTAX, citeRule } from '../../src/cloudfront/aws-rules';
+import {
+  AWS_RULES,
+  type AwsRule,
+  CF_FUNCTION_SYNTAX,
+  CSP_MAX_LENGTH,
+  citeRule,
+} from '../../src/cloudfront/aws-rules';
+import { resolveSettings } from '../../src/config/settings';
 import { checkStructure, type Template } from '../../src/deploy/template-rules';
 import { applyViewerRequestResult, toViewerRequestEvent } from '../../src/local/cloudfront-event';
 import { fromFunctionResult, toFunctionEvent } from '../../src/local/cloudfront-function';
@@ -116,6 +123,17 @@ const OK_FUNCTION = 'async function handler(event){return event.request}';
  */
 const DOCUMENTED_ONLY = ['waf/crs-body-size'];
 
+/** True when a stage with these settings is refused (the settings validation enforces the rule). */
+const settingsRefuse = (stage: Record<string, unknown>) => {
+  const raw = JSON.parse(readFileSync(join(ROOT, 'config', 'settings.json'), 'utf8'));
+  try {
+    resolveSettings('probe', { ...raw, stages: { probe: stage } });
+    return false;
+  } catch {
+    return true;
+  }
+};
+
 const ENFORCED: Record<string, Probe[]> = {
   'origin-custom-headers/denylist': [
     ['template rule origin/custom-header-names', templateRule('origin/custom-header-names')],
@@ -201,46 +219,70 @@ const ENFORCED: Record<string, Probe[]> = {
     ['signer', testNamed('test/cloudfront/signer.test.ts', 'signed-policy/ip-address-ipv4')],
     ['template rule distribution/ipv6', testNamed('test/infra/template.test.ts', "'distribution/ipv6'")],
   ],
-  // Issue 8 part B's entries (the 8B helper's rules and tests).
+  // --- origin access, response headers policy, viewer TLS (issue 8 part B) ---
   'origin-access/oac-origin': [
     [
-      'template rule origin-access/variant',
+      'template rule origin-access/variant (mutations of an OAC stage)',
       testNamed('test/infra/recommended-stack.test.ts', "'origin-access/variant'"),
     ],
   ],
   'origin-access/oac-bucket-policy': [
     [
-      'template rule bucket/policy-principal-oac',
+      'template rule bucket/policy-principal-oac (mutations of an OAC stage)',
       testNamed('test/infra/recommended-stack.test.ts', "'bucket/policy-principal-oac'"),
     ],
   ],
   'origin-access/migration': [
-    [
-      'settings and the oai+oac variant',
-      testNamed('test/infra/recommended-stack.test.ts', 'originAccess "oai+oac"'),
-    ],
-  ],
-  'response-headers/security-header-values': [
-    [
-      'template rule pages/security-headers',
-      testNamed('test/infra/recommended-stack.test.ts', "'pages/security-headers'"),
-    ],
-    [
-      'settings',
-      testNamed('test/cloudfront/security-headers.test.ts', 'refuses settings CloudFront would refuse'),
-    ],
+    ['settings: originAccess outside the migration steps', () => settingsRefuse({ originAccess: 'oac-now' })],
   ],
   'response-headers/csp-max-length': [
+    [
+      'settings: a CSP over the quota',
+      () =>
+        settingsRefuse({
+          responseHeaders: {
+            contentSecurityPolicy: `frame-ancestors 'none'; img-src ${'x'.repeat(CSP_MAX_LENGTH.value)}`,
+          },
+        }),
+    ],
     [
       'template rule pages/security-headers',
       testNamed('test/infra/recommended-stack.test.ts', 'a CSP longer than CloudFront takes'),
     ],
-    ['settings', testNamed('test/cloudfront/security-headers.test.ts', 'CSP_MAX_LENGTH')],
+  ],
+  'response-headers/security-header-values': [
+    [
+      'settings: a frame option CloudFront lacks',
+      () => settingsRefuse({ responseHeaders: { frameOptions: 'ALLOWALL' } }),
+    ],
+    [
+      'settings: a referrer policy CloudFront lacks',
+      () => settingsRefuse({ responseHeaders: { referrerPolicy: 'never' } }),
+    ],
   ],
   'viewer-tls/minimum-protocol': [
     [
       'template rule distribution/minimum-tls',
-      testNamed('test/infra/recommended-stack.test.ts', "'distribution/minimum-tls'"),
+      () =>
+        checkStructure(
+          {
+            Resources: {
+              Dist: {
+                Type: 'AWS::CloudFront::Distribution',
+                Properties: {
+                  DistributionConfig: {
+                    ViewerCertificate: {
+                      AcmCertificateArn: 'arn:aws:acm:us-east-1:1:certificate/x',
+                      SslSupportMethod: 'sni-only',
+                      MinimumProtocolVersion: 'TLSv1.2_2021',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          { mediaPathPattern: '/media/*', authPathPattern: '/auth/*', bindIp: false },
+        ).some((v) => v.rule === 'distribution/minimum-tls'),
     ],
   ],
   // Issue 9's entries (the issue-9 helper's rules and tests).
@@ -342,6 +384,7 @@ describe('AWS_RULES', () => {
     expect(lambdaAdds('x-auth-ok')).toBe(false);
     expect(functionAdds('x-auth-ok')).toBe(false);
     expect(refusedOriginHeaders(['x-auth-origin-secret'])).toEqual([]);
+    expect(settingsRefuse({})).toBe(false);
   });
 
   const probes = Object.entries(ENFORCED).flatMap(([id, list]) =>

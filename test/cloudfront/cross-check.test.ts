@@ -90,11 +90,15 @@ describe.each(COMBOS.map((c) => [`${c.id} ${c.hash}`, c] as const))('openssl, %s
 
 // botocore comes from Debian's python3-botocore (.ci/run installs it). A fresh machine may lack it:
 // outside CI its suite is skipped with a loud notice (as the browser test does without Chromium);
-// under CI=true a missing botocore fails.
-const PYTHON = process.env.PYTHON3_PATH ?? 'python3';
-const hasBotocore = spawnSync(PYTHON, ['-c', 'import botocore'], { stdio: 'ignore' }).status === 0;
+// under CI=true a missing botocore fails. The first Python that imports it wins: PYTHON3_PATH, the
+// `python3` on PATH (a pyenv shim on some machines), then Debian's /usr/bin/python3, where apt puts it.
+const PYTHONS = [process.env.PYTHON3_PATH, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
+const importsBotocore = (python: string) =>
+  spawnSync(python, ['-c', 'import botocore'], { stdio: 'ignore' }).status === 0;
+const PYTHON = PYTHONS.find(importsBotocore) ?? PYTHONS[0]!;
+const hasBotocore = importsBotocore(PYTHON);
 if (!hasBotocore) {
-  const message = `\n*** BOTOCORE CROSS-CHECK NOT RUN: \`${PYTHON} -c 'import botocore'\` failed. Install it: apt-get install python3-botocore, or set PYTHON3_PATH. ***\n`;
+  const message = `\n*** BOTOCORE CROSS-CHECK NOT RUN: no Python imports botocore (tried ${PYTHONS.join(', ')}). Install it: apt-get install python3-botocore, or set PYTHON3_PATH. ***\n`;
   console.warn(message);
   if (process.env.CI === 'true') {
     test('botocore is installed (required in CI)', () => {

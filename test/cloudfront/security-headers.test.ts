@@ -71,7 +71,7 @@ describe('security headers from the settings', () => {
     const raw = jest.requireActual('../../config/settings.json') as { stages: Record<string, object> };
     const source = { ...raw, stages: { ...raw.stages, x: { originAccess: 'public' } } };
     expect(() => resolveSettings('x', source)).toThrow(
-      /originAccess must be one of "oai", "oac", "oai\+oac"/,
+      /originAccess must be one of "oai", "oai\+oac", "oac"/,
     );
   });
 });

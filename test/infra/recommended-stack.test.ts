@@ -131,6 +131,21 @@ describe('security headers and viewer TLS', () => {
   });
 });
 
+describe('log retention (what docs/deploy.md says about Lambda@Edge logs)', () => {
+  it('sets 30 days only on us-east-1 groups named without the us-east-1. prefix Lambda@Edge writes to', () => {
+    const groups = Object.values(oac.template.Resources)
+      .filter((r) => r.Type === 'AWS::Logs::LogGroup')
+      .map((r) => [(r.Properties as Obj).LogGroupName, (r.Properties as Obj).RetentionInDays]);
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        ['/aws/lambda/edge-auth-oacstage-login', 30],
+        ['/aws/lambda/edge-auth-oacstage-viewerRequest', 30],
+      ]),
+    );
+    expect(groups.some(([name]) => String(name).includes('us-east-1.'))).toBe(false);
+  });
+});
+
 describe('originAccess "oai+oac" (the first deploy of a switch)', () => {
   it('passes the specification and every structural rule', () => {
     expect(checkAgainstSpec(both.template, spec)).toEqual([]);

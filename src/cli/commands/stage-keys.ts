@@ -68,7 +68,7 @@ export const pushCommand: Command = {
     'goes to /edge-auth/STAGE/origin-secret/<id> as a String parameter (CloudFormation resolves it into',
     'the /auth/* origin header; ssm-secure is not accepted there). --users FILE stores FILE as',
     '/edge-auth/STAGE/users',
-    '(always replaced). --remove-local deletes the local private key files after a successful push.',
+    '(always replaced). --remove-local deletes the local private key and secret files after a successful push.',
     'Uses the standard AWS credentials chain; region defaults to us-east-1.',
   ].join('\n'),
   async run(args, io) {
