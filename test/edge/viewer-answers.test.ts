@@ -206,6 +206,7 @@ describe('CloudFront shapes in and out', () => {
       ERR_PATH_REJECTED: 'This path is not allowed.',
       ERR_NOT_GRANTED: 'Your account has no access to this content.',
       ERR_EDGE_INTERNAL: 'Access could not be checked.',
+      ERR_SESSION_REVOKED: 'This session was signed out. Sign in again.',
     });
   });
 
