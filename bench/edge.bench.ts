@@ -12,10 +12,17 @@ import type { CloudFrontRequestEvent } from 'aws-lambda';
 import { Bench } from 'tinybench';
 import { createViewerRequestHandler } from '../functions/viewer-request';
 import { buildEdgeBundle } from '../scripts/build-edge';
+import { buildFunctionCode } from '../scripts/build-function';
+import { CLOUDFRONT_FUNCTION_MAX_CODE_BYTES } from '../src/cloudfront/aws-rules';
 import { resolveSettings } from '../src/config/settings';
 import { buildEdgeConfig } from '../src/edge/config';
 import { readCookie } from '../src/edge/cookies';
-import { importSessionPrivateKey } from '../src/session/keys';
+import {
+  functionCloudFrontModule,
+  functionCrypto,
+  loadCloudFrontFunctionSource,
+} from '../src/local/cloudfront-function';
+import { importSessionHmacKey, importSessionPrivateKey } from '../src/session/keys';
 import { issueSessionToken } from '../src/session/token';
 import { sessionKey, writeTestKeyring } from '../test/session/fixtures';
 
@@ -59,6 +66,37 @@ function event(uri: string, cookie: string | undefined): CloudFrontRequestEvent 
       },
     ],
   } as CloudFrontRequestEvent;
+}
+
+/** A cloudfront-js-2.0 viewer-request event ("CloudFront Functions event structure"), a literal as above. */
+function functionEvent(uri: string, token: string | undefined) {
+  return {
+    version: '1.0',
+    context: {
+      distributionDomainName: 'd111111abcdef8.cloudfront.net',
+      distributionId: 'EDFDVBD6EXAMPLE',
+      eventType: 'viewer-request',
+      requestId: 'bench',
+    },
+    viewer: { ip: '203.0.113.178' },
+    request: {
+      method: 'GET',
+      uri,
+      querystring: {},
+      headers: { host: { value: 'd111111abcdef8.cloudfront.net' }, accept: { value: '*/*' } },
+      cookies: {
+        'CloudFront-Policy': {
+          value:
+            'eyJTdGF0ZW1lbnQiOlt7IlJlc291cmNlIjoiaHR0cHM6Ly9kMTExMTExYWJjZGVmOC5jbG91ZGZyb250Lm5ldC9tZWRpYS9jb3Vyc2UtNDIvKiJ9XX0_',
+        },
+        'CloudFront-Signature': {
+          value: 'abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789',
+        },
+        'CloudFront-Key-Pair-Id': { value: 'K2JCJMDEHXQW5F' },
+        ...(token ? { [COOKIE]: { value: token } } : {}),
+      },
+    },
+  };
 }
 
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -120,6 +158,39 @@ export async function run(): Promise<void> {
     ).token;
 
   const handler = createViewerRequestHandler(config, { log: () => {} });
+
+  // The `function` edge mode: the built CloudFront Function in the emulator's sandbox, its
+  // KeyValueStore in memory (the HMAC key, and one unrelated revocation so lookups are real).
+  const hmacSecret = Buffer.alloc(32, 7).toString('base64url');
+  const hmacKey = importSessionHmacKey('h1', hmacSecret);
+  const kvs: Record<string, string> = { 'key:h1': hmacSecret, 'rs:someone-else': String(now + 3600) };
+  const { code: functionCode, bytes: functionBytes } = buildFunctionCode({ stage: 'dev', root: ROOT });
+  const fn = loadCloudFrontFunctionSource(functionCode, 'media-session.js', {
+    crypto: functionCrypto,
+    cloudfront: functionCloudFrontModule({ get: (k) => kvs[k] }),
+  });
+  const issueHs = async (sid: string) =>
+    (
+      await issueSessionToken(
+        {
+          sub: 'alice',
+          grants: GRANTS,
+          sid,
+          authTime: now,
+          method: 'pwd',
+          now,
+          ttlSeconds: 3600,
+          absoluteLifetimeSeconds: 43200,
+          issuer: config.issuer,
+          audience: config.audience,
+        },
+        hmacKey,
+      )
+    ).token;
+  const hsSame = await issueHs('same');
+  const hsPool: string[] = [];
+  for (let i = 0; i < 100; i++) hsPool.push(await issueHs(`f${i}`));
+  let nextHs = 0;
   const cachedCookie = `${POLICY_COOKIES}; ${COOKIE}=${await issue('cached')}`;
   // A pool larger than the cache (FIFO eviction): every pick is a miss, as for a new viewer.
   const pool: string[] = [];
@@ -150,6 +221,14 @@ export async function run(): Promise<void> {
   check(await handler(event('/media/course-42/seg.m4s', cachedCookie)), 'allow');
   check(await handler(event('/media/course-42/seg.m4s', undefined)), '401');
   check(baseline(event('/media/course-42/seg.m4s', baselineCookie)), 'allow');
+  const fnCheck = async (token: string | undefined, want: number | 'allow') => {
+    const r = (await fn(functionEvent('/media/course-42/seg.m4s', token) as never)) as {
+      statusCode?: number;
+    };
+    if ((r.statusCode ?? 'allow') !== want) throw new Error(`bench setup: function gave ${r.statusCode}`);
+  };
+  await fnCheck(hsSame, 'allow');
+  await fnCheck(undefined, 401);
 
   const bench = new Bench({ time: 1500, warmupTime: 200 });
   bench
@@ -161,6 +240,17 @@ export async function run(): Promise<void> {
     })
     .add('edge: denial (no session, 401)', async () => {
       await handler(event('/media/course-42/seg001.m4s', POLICY_COOKIES));
+    })
+    // CloudFront Functions keep nothing between requests: every request verifies, so the same
+    // token and a new token cost the same work (listed both, for the side-by-side table).
+    .add('function: same session again (HS256 + KVS reads, allow)', async () => {
+      await fn(functionEvent('/media/course-42/seg001.m4s', hsSame) as never);
+    })
+    .add('function: first-seen session (HS256 + KVS reads, allow)', async () => {
+      await fn(functionEvent('/media/course-42/seg001.m4s', hsPool[nextHs++ % hsPool.length]) as never);
+    })
+    .add('function: denial (no session, 401)', async () => {
+      await fn(functionEvent('/media/course-42/seg001.m4s', undefined) as never);
     })
     .add('baseline: RS256 verify every request', () => {
       baseline(event('/media/course-42/seg001.m4s', baselineCookie));
@@ -217,6 +307,12 @@ export async function run(): Promise<void> {
     },
     { figure: 'bundle (minified)', value: `${bytes} B`, target: '≤ 51200 B', ok: bytes <= 51200 },
     { figure: 'bundle (gzip)', value: `${gzip} B`, target: '', ok: '' },
+    {
+      figure: 'CloudFront Function code (function mode)',
+      value: `${functionBytes} B`,
+      target: `≤ ${CLOUDFRONT_FUNCTION_MAX_CODE_BYTES.value} B (10 KB quota)`,
+      ok: functionBytes <= CLOUDFRONT_FUNCTION_MAX_CODE_BYTES.value,
+    },
     {
       figure: 'cold start: require + 1 request (median of 7)',
       value: `${coldMs.toFixed(1)} ms`,

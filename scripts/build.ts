@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { buildEdgeBundle, EDGE_TARGET_BYTES } from './build-edge';
+import { buildFunctionCode } from './build-function';
 
 /**
  * `npm run build [-- --stage S]`: builds the edge bundle of a stage (default: local) into
@@ -19,6 +20,13 @@ async function main(): Promise<void> {
   console.log(
     `edge bundle for stage "${stage}": ${outfile}, ${bytes} bytes minified, ${gzip} bytes gzip${note}`,
   );
+  // The `function` edge mode's CloudFront Function, with its runtime and 10 KB checks (both modes
+  // build it: serverless.yml carries it in every stage, created only in function mode).
+  const fn = buildFunctionCode({ stage });
+  const fnFile = `.build/edge/${stage}/media-session.js`;
+  mkdirSync(`.build/edge/${stage}`, { recursive: true });
+  writeFileSync(fnFile, fn.code);
+  console.log(`CloudFront Function for stage "${stage}": ${fnFile}, ${fn.bytes} bytes (limit 10240)`);
 }
 
 main().catch((error: unknown) => {

@@ -47,7 +47,15 @@ export interface Settings {
     /** Bind signed cookies to the viewer's IP (opt-in: IPv6 viewers and IpAddress conditions do not mix). */
     bindIp: boolean;
   };
-  edge: { sessionCacheSize: number };
+  edge: {
+    sessionCacheSize: number;
+    /**
+     * The viewer-request check on the protected behavior: `lambda` (Lambda@Edge, ES256 sessions,
+     * the default) or `function` (a CloudFront Function with HS256 sessions whose keys and
+     * revocations live in a KeyValueStore).
+     */
+    mode: EdgeMode;
+  };
   /** AWS WAF on the distribution (rate limit on sign-in and refresh, managed rule groups). */
   waf: WafSettings;
   login: {
@@ -80,6 +88,9 @@ export interface Settings {
   /** Optional OIDC sign-in with ID tokens from an identity provider (Cognito, Auth0, Okta, …). */
   oidc?: OidcSettings;
 }
+
+export type EdgeMode = 'lambda' | 'function';
+export const EDGE_MODES: readonly EdgeMode[] = ['lambda', 'function'];
 
 /** The stages of AWS's OAI → OAC migration are the values `originAccess` takes. */
 export type OriginAccess = (typeof OAI_TO_OAC_MIGRATION.value)[number];
@@ -160,6 +171,7 @@ export function validateSettings(s: Settings): Settings {
     fail('cloudFront.maxCookieSets', 'must be a positive integer');
   if (!Number.isInteger(s.edge.sessionCacheSize) || s.edge.sessionCacheSize < 1)
     fail('edge.sessionCacheSize', 'must be a positive integer');
+  if (!EDGE_MODES.includes(s.edge.mode)) fail('edge.mode', 'must be "lambda" or "function"');
   if (
     !isObject(s.login) ||
     !Number.isInteger(s.login.usersTtlSeconds) ||

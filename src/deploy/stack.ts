@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildFunctionCode } from '../../scripts/build-function';
 import { securityHeadersConfig } from '../cloudfront/security-headers';
 import { resolveSettings } from '../config/settings';
 import {
@@ -48,6 +49,15 @@ export interface StackValues extends OriginAccessValues {
   /** The web ACL's Rules and CustomResponseBodies (src/deploy/waf.ts). */
   wafRules: unknown[];
   wafResponseBodies: Record<string, unknown>;
+  /** `lambda` or `function` (settings `edge.mode`): which check runs on the protected behavior. */
+  edgeMode: string;
+  /**
+   * The viewerRequest function's events: the cloudFront event (Lambda@Edge association) in
+   * `lambda` mode, none in `function` mode, so no Lambda@Edge is left on the protected behavior.
+   */
+  viewerRequestEvents: unknown[];
+  /** The `function` mode's CloudFront Function, built and checked (scripts/build-function.ts). */
+  mediaSessionCode: string;
   /** `{{resolve:ssm:/edge-auth/<stage>/origin-secret/<id>}}`: the `/auth/*` origin header, resolved at deploy time. */
   originSecretHeaderValue: string;
   /** `SecurityHeadersConfig` of the response headers policy on the pages and `/auth/*` (settings responseHeaders). */
@@ -116,9 +126,16 @@ export function stackValues(stage: string, root: string): StackValues {
     // SSM at cold start, and during a rotation the previous one: calls straight to the public
     // function URL are refused, and no sign-in fails while edge locations switch values.
     ...originSecret.environment,
-    // The stage's KeyValueStore: revocations the login function writes (sign-out) and reads (refresh).
+    EDGE_AUTH_EDGE_MODE: settings.edge.mode,
+    // The stage's KeyValueStore (created in both modes): HMAC keys for the function mode and the
+    // revocation entries the login function writes in either mode.
     EDGE_AUTH_KVS_ARN: { 'Fn::GetAtt': ['SessionKeyValueStore', 'Arn'] },
   };
+  if (settings.edge.mode === 'function') {
+    const hmacKeys = `/edge-auth/${stage}/session-hmac-keys`;
+    parameters.push(hmacKeys);
+    loginEnvironment.EDGE_AUTH_SESSION_HMAC_KEYS = `ssm:${hmacKeys}`;
+  }
   if (settings.aliasDomain) loginEnvironment.EDGE_AUTH_PUBLIC_HOST = settings.aliasDomain;
   const signInUrl = settings.aliasDomain
     ? `https://${settings.aliasDomain}${settings.signInPath}`
@@ -146,5 +163,24 @@ export function stackValues(stage: string, root: string): StackValues {
     originSecretHeaderValue: originSecret.headerValue,
     securityHeadersConfig: securityHeadersConfig(settings.responseHeaders),
     ...originAccessValues(stage, settings.originAccess),
+    edgeMode: settings.edge.mode,
+    viewerRequestEvents:
+      settings.edge.mode === 'lambda'
+        ? [
+            {
+              cloudFront: {
+                eventType: 'viewer-request',
+                pathPattern: `${settings.protectedPrefix}*`,
+                origin: {
+                  DomainName: { 'Fn::GetAtt': ['MediaBucket', 'RegionalDomainName'] },
+                  // OAI or OAC is set on Origins[0] under resources (serverless.yml), as main's event did.
+                  S3OriginConfig: {},
+                },
+              },
+            },
+          ]
+        : [],
+    // The function's source is the project's own; `root` is where the stage's keys are.
+    mediaSessionCode: buildFunctionCode({ stage, settings }).code,
   };
 }

@@ -9,6 +9,7 @@ import { AUTH_RULES } from './rules/auth';
 import { AWS_TEMPLATE_RULES } from './rules/aws';
 import { BUCKET_RULES } from './rules/bucket';
 import { DISTRIBUTION_RULES } from './rules/distribution';
+import { FUNCTION_MODE_RULES } from './rules/function-mode';
 import { KVS_RULES } from './rules/kvs';
 import { LAMBDA_EDGE_RULES } from './rules/lambda-edge';
 import { LOGIN_RULES } from './rules/login';
@@ -243,6 +244,7 @@ export const STRUCTURE_RULES: TemplateRule[] = [
   originSecretRule,
   ...originAccessRules,
   ...responseHeadersRules,
+  ...FUNCTION_MODE_RULES,
 ];
 
 /** Runs every structural rule; each violation carries the rule's name and source. */

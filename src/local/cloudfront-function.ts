@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createContext, Script } from 'node:vm';
 import {
@@ -69,9 +70,113 @@ export function compileCloudFrontFunction(source: string, file: string): CloudFr
   return handler;
 }
 
+/** The modules a cloudfront-js-2.0 function may import, as the emulator provides them. */
+export type FunctionModules = Record<string, unknown>;
+
+const IMPORT_LINE = /^import\s+([A-Za-z_$][\w$]*)\s+from\s*["']([^"']+)["'];?[ \t]*$/gm;
+
+/**
+ * Loads a cloudfront-js-2.0 function that imports runtime modules (`import cf from 'cloudfront'`):
+ * each import line becomes a variable bound to the emulator's module, and an import of anything
+ * else fails to load, as CloudFront refuses the function. `Buffer` is a global in runtime 2.0
+ * ("JavaScript runtime 2.0 features for CloudFront Functions"), so the sandbox has it.
+ */
+export function loadCloudFrontFunctionSource(
+  source: string,
+  filename: string,
+  modules: FunctionModules,
+  /** Test seam: the sandbox's Date.now (epoch ms). */
+  clock?: () => number,
+): CloudFrontFunction {
+  let unknown: string | undefined;
+  const script = source.replace(IMPORT_LINE, (_all, name: string, module: string) => {
+    if (!Object.hasOwn(modules, module)) unknown ??= module;
+    return `var ${name} = __cfModules[${JSON.stringify(module)}];`;
+  });
+  if (unknown)
+    throw new CloudFrontFunctionError(`${filename} imports "${unknown}", which the runtime does not have`);
+  const sandbox = createContext({ console: { log: () => undefined }, Buffer, __cfModules: modules });
+  if (clock) {
+    (sandbox as { __clock?: () => number }).__clock = clock;
+    new Script('Date.now = __clock;').runInContext(sandbox);
+  }
+  new Script(`${script}\n;this.__handler = typeof handler === 'function' ? handler : undefined;`, {
+    filename,
+  }).runInContext(sandbox, { timeout: 1000 });
+  const handler = (sandbox as { __handler?: CloudFrontFunction }).__handler;
+  if (!handler) throw new CloudFrontFunctionError(`${filename} defines no top-level handler(event)`);
+  return handler;
+}
+
+const DIGESTS = ['md5', 'sha1', 'sha256'];
+const ENCODINGS = ['hex', 'base64', 'base64url'];
+
+/**
+ * The runtime's `crypto` module, no more: createHash and createHmac with md5, sha1 or sha256, and
+ * digest() to hex, base64, base64url or (runtime 2.0) a Buffer ("JavaScript runtime 2.0 features for
+ * CloudFront Functions", Built-in modules: Crypto). Anything else throws, as it would at the edge.
+ */
+export const functionCrypto = {
+  createHash(algorithm: string) {
+    if (!DIGESTS.includes(algorithm)) throw new Error(`crypto: unsupported hash ${algorithm}`);
+    return limitDigest(createHash(algorithm));
+  },
+  createHmac(algorithm: string, key: string | Uint8Array) {
+    if (!DIGESTS.includes(algorithm)) throw new Error(`crypto: unsupported hmac ${algorithm}`);
+    return limitDigest(createHmac(algorithm, key));
+  },
+};
+
+function limitDigest(h: {
+  update(data: string | Uint8Array): unknown;
+  digest(): Buffer;
+  digest(enc: 'hex'): string;
+}) {
+  const wrapper = {
+    update(data: string | Uint8Array) {
+      h.update(data);
+      return wrapper;
+    },
+    digest(encoding?: string) {
+      if (encoding === undefined) return h.digest();
+      if (!ENCODINGS.includes(encoding)) throw new Error(`crypto: unsupported digest encoding ${encoding}`);
+      return h.digest(encoding as 'hex');
+    },
+  };
+  return wrapper;
+}
+
+/**
+ * The runtime's `cloudfront` module with `kvs()` reading a local store ("Helper methods for key
+ * value stores"): get() resolves to the value, or rejects when the key does not exist.
+ */
+export function functionCloudFrontModule(reader: { get(key: string): string | undefined }) {
+  const handle = {
+    async get(key: string, options?: { format?: string }) {
+      const value = reader.get(key);
+      if (value === undefined) throw new Error(`KeyValueStore: key not found`);
+      if (options?.format === 'json') return JSON.parse(value);
+      if (options?.format === 'bytes') return Buffer.from(value);
+      return value;
+    },
+    async exists(key: string) {
+      return reader.get(key) !== undefined;
+    },
+  };
+  return { kvs: () => handle };
+}
+
 function add(values: FunctionValues, name: string, value: string): void {
-  const current = values[name];
-  if (!current) values[name] = { value };
+  // Own properties only: a viewer's header, cookie or query parameter named `__proto__` must
+  // become an entry, not reach Object.prototype (it did, and polluted every object of the process).
+  const current = Object.hasOwn(values, name) ? values[name] : undefined;
+  if (!current)
+    Object.defineProperty(values, name, {
+      value: { value },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   else current.multiValue = [...(current.multiValue ?? [{ value: current.value }]), { value }];
 }
 

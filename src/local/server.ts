@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import {
   createServer,
   type IncomingMessage,
@@ -20,7 +20,7 @@ import {
 } from '../cloudfront/aws-rules';
 import { securityHeaders, withSecurityHeaders } from '../cloudfront/security-headers';
 import type { VerifyInput, VerifyResult } from '../cloudfront/types';
-import { resolveSettings, type Settings } from '../config/settings';
+import { type EdgeMode, resolveSettings, type Settings } from '../config/settings';
 import type { WafSettings } from '../config/waf';
 import { ORIGIN_SECRET_HEADER } from '../login/headers';
 import { pruneRevocations } from '../session/revocation';
@@ -28,11 +28,14 @@ import { applyViewerRequestResult, toViewerRequestEvent } from './cloudfront-eve
 import {
   type CloudFrontFunction,
   fromFunctionResult,
+  functionCloudFrontModule,
+  functionCrypto,
   loadCloudFrontFunction,
+  loadCloudFrontFunctionSource,
   toFunctionEvent,
 } from './cloudfront-function';
 import { fromHttpApiResult, toHttpApiEvent } from './http-api-event';
-import { fileKeyValueStore } from './kvs-file';
+import { createKvsFileReader, fileKeyValueStore } from './kvs-file';
 import { keyFromUri, LocalBucket, type OriginResponse, s3AccessDenied } from './origin';
 import { behaviorsFromSettings, selectBehavior } from './path-pattern';
 import { createRateLimiter } from './rate-limit';
@@ -71,6 +74,11 @@ export interface LocalEdgeOptions {
   webDir?: string;
   /** One line per request; default console.log. */
   log?: (line: string) => void;
+  /**
+   * The viewer-request check on the protected behavior: the Lambda@Edge bundle (`lambda`) or the
+   * CloudFront Function (`function`). Default: the local stage's `edge.mode` setting.
+   */
+  edgeMode?: EdgeMode;
   /** Test seams: stand-ins for the viewer-request function and the login function. */
   handlers?: { viewerRequest?: LambdaHandler; login?: LambdaHandler; viewerHost?: CloudFrontFunction };
   /** Test seam: overrides of the stage's `waf` settings for the sign-in rate limit. */
@@ -91,6 +99,7 @@ export interface LocalEdge {
   bucketPort: number;
   stage: LocalStage;
   settings: Settings;
+  edgeMode: EdgeMode;
   close(): Promise<void>;
 }
 
@@ -239,13 +248,36 @@ async function loadEdgeHandler(stage: LocalStage): Promise<LambdaHandler> {
  * The login function as functions/login.ts deploys it (`createLoginHandler`, which its `handler`
  * export is), with the local stage's environment and settings.
  */
-async function loadLoginHandler(stage: LocalStage, settings: Settings): Promise<LambdaHandler> {
+async function loadLoginHandler(
+  stage: LocalStage,
+  settings: Settings,
+  edgeMode: EdgeMode,
+): Promise<LambdaHandler> {
   const mod = (await import('../../functions/login')) as {
     createLoginHandler?: (env: Record<string, string>, options: { settings: Settings }) => LambdaHandler;
   };
   if (typeof mod.createLoginHandler !== 'function')
     throw new LocalEdgeError('functions/login.ts exports no createLoginHandler');
-  return mod.createLoginHandler(loginEnvironment(stage), { settings });
+  // EDGE_AUTH_EDGE_MODE: `npm start -- --edge function` overrides the stage's edge.mode.
+  return mod.createLoginHandler({ ...loginEnvironment(stage), EDGE_AUTH_EDGE_MODE: edgeMode }, { settings });
+}
+
+/**
+ * Builds the `function` mode's CloudFront Function for the local stage (the same build as deploy,
+ * checked against the runtime's rules) and loads it with the runtime's `crypto` and a `cloudfront`
+ * module whose KeyValueStore is `.local/kvs.json`.
+ */
+async function loadMediaFunction(stage: LocalStage, settings: Settings): Promise<CloudFrontFunction> {
+  const { buildFunctionCode } = await import('../../scripts/build-function');
+  const { code } = buildFunctionCode({ stage: 'local', root: stage.root, settings });
+  const buildDir = join(stage.stateDir, 'build');
+  mkdirSync(buildDir, { recursive: true });
+  const file = join(buildDir, 'media-session.js');
+  writeFileSync(file, code);
+  return loadCloudFrontFunctionSource(code, file, {
+    crypto: functionCrypto,
+    cloudfront: functionCloudFrontModule(createKvsFileReader(stage.kvsFile)),
+  });
 }
 
 const HOST_NOT_ALLOWED_BODY = JSON.stringify({
@@ -309,8 +341,11 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const pageHeaders = securityHeaders(settings.responseHeaders);
   const stage = await ensureLocalStage(root, { stateDir: options.stateDir });
   const verify = options.verify ?? (await import('../cloudfront/verifier')).verifyRequest;
-  const viewerRequest = options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage));
-  const login = options.handlers?.login ?? (await loadLoginHandler(stage, settings));
+  const edgeMode = options.edgeMode ?? settings.edge.mode;
+  const viewerRequest =
+    edgeMode === 'lambda' ? (options.handlers?.viewerRequest ?? (await loadEdgeHandler(stage))) : undefined;
+  const mediaFunction = edgeMode === 'function' ? await loadMediaFunction(stage, settings) : undefined;
+  const login = options.handlers?.login ?? (await loadLoginHandler(stage, settings, edgeMode));
   await pruneLocalRevocations(stage.kvsFile, log);
   const pruneTimer = setInterval(() => void pruneLocalRevocations(stage.kvsFile, log), 3600_000);
   pruneTimer.unref();
@@ -428,6 +463,69 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       );
     }
 
+    // The `function` edge mode: the CloudFront Function (cloudfront-js-2.0) on the protected behavior.
+    const runMediaFunction = async (
+      fn: CloudFrontFunction,
+      input: { method: string; target: string; clientIp: string; viewerHost: string },
+    ): Promise<void> => {
+      const fnEvent = toFunctionEvent({
+        method: input.method,
+        target: input.target,
+        rawHeaders: req.rawHeaders,
+        clientIp: input.clientIp,
+        distributionDomainName: 'local-edge.cloudfront.net',
+        distributionId: DISTRIBUTION_ID,
+        requestId,
+      });
+      const fnOriginal = structuredClone(fnEvent.request);
+      let fnResult: unknown;
+      try {
+        fnResult = await fn(fnEvent);
+      } catch (error) {
+        note = `CloudFront Function failed: ${error instanceof Error ? error.message : 'error'}`;
+        return failPage(
+          503,
+          'The CloudFront function associated with the CloudFront distribution failed.',
+          'FunctionExecutionError',
+        );
+      }
+      const fnOutcome = fromFunctionResult(fnResult, fnOriginal, input.target);
+      if (fnOutcome.kind === 'invalid') {
+        note = `CloudFront Function result failed validation: ${fnOutcome.reason}`;
+        return failPage(502, 'The CloudFront function returned an invalid value.', fnOutcome.reason);
+      }
+      if (fnOutcome.kind === 'response') {
+        layer = 'edge';
+        return send(
+          fnOutcome.status,
+          [...fnOutcome.headers, ...cfHeaders('FunctionGeneratedResponse from cloudfront')],
+          fnOutcome.body,
+        );
+      }
+      layer = 'origin';
+      const headerOf = (name: string): string | undefined => {
+        for (let i = 0; i + 1 < fnOutcome.rawHeaders.length; i += 2)
+          if (fnOutcome.rawHeaders[i]!.toLowerCase() === name) return fnOutcome.rawHeaders[i + 1];
+        return undefined;
+      };
+      const key = keyFromUri(fnOutcome.target.split('?', 1)[0]!);
+      const response = key
+        ? await bucket.get(key, input.method, {
+            range: headerOf('range'),
+            ifNoneMatch: headerOf('if-none-match'),
+            ifModifiedSince: headerOf('if-modified-since'),
+          })
+        : s3AccessDenied();
+      return send(
+        response.status,
+        [
+          ...response.headers,
+          ...cfHeaders(response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront'),
+        ],
+        response.body,
+      );
+    };
+
     const behavior = selectBehavior(behaviors, path);
     const viewerHost = req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`;
     const clientIp = clientIpOf(req);
@@ -454,7 +552,8 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
           Buffer.from(verdict.body),
         );
       }
-      // 2. The viewer-request function, with CloudFront's event and CloudFront's rules for its result.
+      // 2. The viewer-request check of the edge mode, with CloudFront's event and its rules for the result.
+      if (mediaFunction) return runMediaFunction(mediaFunction, { method, target, clientIp, viewerHost });
       const event = toViewerRequestEvent({
         method,
         target,
@@ -468,7 +567,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       let result: unknown;
       try {
         result = await invokeLambda(
-          viewerRequest,
+          viewerRequest!,
           event,
           'edge-auth-local-viewer-request',
           VIEWER_REQUEST_TIMEOUT_MS,
@@ -708,6 +807,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
     bucketPort,
     stage,
     settings,
+    edgeMode,
     close: async () => {
       clearInterval(pruneTimer);
       await Promise.all([closeServer(server), closeServer(bucketServer)]);

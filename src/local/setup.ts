@@ -12,6 +12,8 @@ import {
   saveKeyring,
 } from '../keys/keyring';
 import { generateKeyPair, loadPublicKey } from '../keys/pem';
+import { type HmacKeyring, hmacKeyEntryName, parseHmacKeyring } from '../session/hmac-keys';
+import { updateKvsFile } from './kvs-file';
 
 /**
  * The local stage's keys and users: made on the first `npm start`, in git-ignored `.local/`.
@@ -33,14 +35,16 @@ export interface LocalStage {
   sessionKid: string;
   sessionPrivateKeyFile: string;
   usersFile: string;
-  /** The local KeyValueStore (`.local/kvs.json`): HMAC keys and revocations. */
-  kvsFile: string;
   /** What the `/auth/*` origin adds as `x-auth-origin-secret` (in AWS: a random value in SSM); kept in `.local/origin-secret`. */
   originSecret: string;
   /** The file holding it, which the login function reads as `file:` (as it reads `ssm:` in AWS). */
   originSecretFile: string;
   /** Every CloudFront public key of the keyring, by key pair ID: the distribution's trusted key group. */
   trustedKeys: Map<string, KeyObject>;
+  /** The HMAC session keyring of the `function` edge mode (`.local/keys/session-hmac.json`). */
+  hmacKeysFile: string;
+  /** The local KeyValueStore (`.local/kvs.json`): HMAC keys as `key:<kid>`, revocations. */
+  kvsFile: string;
   /** What was made on this run (empty when everything already existed). */
   created: string[];
 }
@@ -76,6 +80,26 @@ function createKeyring(dir: string): void {
     localKeyPairIds: { [cfId]: makeLocalKeyPairId() },
   };
   saveKeyring(dir, keyring);
+}
+
+/**
+ * The `function` mode's HMAC keyring, made once, and its keys copied into the local KeyValueStore
+ * as `key:<kid>` on every start (what `edge-auth keys push` does for a deployed stage).
+ */
+function ensureHmacKeys(file: string, kvsFile: string, created: string[]): void {
+  if (!existsSync(file)) {
+    const ring: HmacKeyring = {
+      active: 'local-hmac-1',
+      keys: { 'local-hmac-1': randomBytes(32).toString('base64url') },
+    };
+    writeFileSync(file, `${JSON.stringify(ring, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    created.push(file);
+  }
+  const ring = parseHmacKeyring(readFileSync(file, 'utf8'), file);
+  const entries: Record<string, string> = {};
+  for (const [kid, secret] of Object.entries(ring.keys)) entries[hmacKeyEntryName(kid)] = secret;
+  updateKvsFile(kvsFile, entries);
 }
 
 /** The local stand-in for the stack UUID the `/auth/*` origin header carries: made once, kept. */
@@ -134,16 +158,21 @@ export async function ensureLocalStage(
     created.push(usersFile);
   }
 
+  const hmacKeysFile = join(keyDir, 'session-hmac.json');
+  const kvsFile = join(stateDir, 'kvs.json');
+  ensureHmacKeys(hmacKeysFile, kvsFile, created);
+
   return {
     root: absRoot,
     stateDir,
+    hmacKeysFile,
+    kvsFile,
     keyDir,
     keyPairId: ids[cfId]!,
     cloudFrontPrivateKeyFile,
     sessionKid: keyring.signing.session,
     sessionPrivateKeyFile,
     usersFile,
-    kvsFile: join(stateDir, 'kvs.json'),
     originSecret: ensureOriginSecret(join(stateDir, 'origin-secret'), created),
     originSecretFile: join(stateDir, 'origin-secret'),
     trustedKeys,
@@ -162,5 +191,7 @@ export function loginEnvironment(stage: LocalStage): Record<string, string> {
     EDGE_AUTH_USERS: `file:${stage.usersFile}`,
     EDGE_AUTH_ORIGIN_SECRET: `file:${stage.originSecretFile}`,
     EDGE_AUTH_KVS_FILE: stage.kvsFile,
+    // Read only in the `function` edge mode (HS256 sessions).
+    EDGE_AUTH_SESSION_HMAC_KEYS: `file:${stage.hmacKeysFile}`,
   };
 }

@@ -2,7 +2,14 @@ import { createPrivateKey } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { resolveSettings, type Settings } from '../config/settings';
 import { type EdgeConfig, validateEdgeConfig } from '../edge/config';
-import { importSessionPrivateKey, importSessionPublicKey, type SessionVerifyKey } from '../session/keys';
+import { parseHmacKeyring } from '../session/hmac-keys';
+import {
+  importSessionHmacKey,
+  importSessionPrivateKey,
+  importSessionPublicKey,
+  type SessionSigningKey,
+  type SessionVerifyKey,
+} from '../session/keys';
 import type { RevocationStore } from '../session/revocation';
 import { createOidcVerifier } from './oidc';
 import { awsSsmReader, loadSecret, SecretError, type SsmReader } from './secrets';
@@ -68,6 +75,27 @@ export async function loadLoginContext(
     for (const key of baked.keys) verify.set(key.kid, await importSessionPublicKey(key.kid, key.spki));
   }
   verify.set(kid, session.verify);
+  let signing: SessionSigningKey = session.signing;
+  // `function` edge mode: sessions are HS256, signed with the keyring's active key; every key of the
+  // keyring verifies (rotation overlap). EDGE_AUTH_EDGE_MODE overrides the stage setting locally
+  // (`npm start -- --edge function`); deployed stacks set it from the same setting.
+  const edgeMode = env.EDGE_AUTH_EDGE_MODE || settings.edge.mode;
+  if (edgeMode !== 'lambda' && edgeMode !== 'function')
+    throw new SecretError('EDGE_AUTH_EDGE_MODE must be "lambda" or "function"');
+  if (edgeMode === 'function') {
+    const text = await loadSecret('EDGE_AUTH_SESSION_HMAC_KEYS', env.EDGE_AUTH_SESSION_HMAC_KEYS, readSsm);
+    let ring: ReturnType<typeof parseHmacKeyring>;
+    try {
+      ring = parseHmacKeyring(text, 'EDGE_AUTH_SESSION_HMAC_KEYS');
+    } catch (error) {
+      throw new SecretError((error as Error).message);
+    }
+    for (const [hmacKid, secret] of Object.entries(ring.keys)) {
+      const key = importSessionHmacKey(hmacKid, secret);
+      verify.set(hmacKid, key);
+      if (hmacKid === ring.active) signing = key;
+    }
+  }
 
   const loadedAt = (options.now ?? Date.now)();
   const toMap = (text: string) =>
@@ -108,7 +136,7 @@ export async function loadLoginContext(
         )
       : undefined,
     cloudFront: { keyPairId, privateKey: cloudFrontKey },
-    session: { signing: session.signing, verify },
+    session: { signing, verify },
     publicHost,
     originSecrets:
       originSecrets[0] === undefined ? undefined : originSecrets.filter((v): v is string => v !== undefined),

@@ -5,16 +5,35 @@ import { type CryptoKey, importPKCS8, importSPKI } from 'jose';
 export type SessionAlg = 'ES256' | 'EdDSA';
 export const SESSION_ALGS: readonly SessionAlg[] = ['ES256', 'EdDSA'];
 
+/** `HS256` only in the `function` edge mode, where the CloudFront Function verifies with HMAC. */
+export type SessionTokenAlg = SessionAlg | 'HS256';
+
 export interface SessionVerifyKey {
+  kid: string;
+  alg: SessionTokenAlg;
+  /** A CryptoKey, or the raw HMAC secret for HS256. */
+  key: CryptoKey | Uint8Array;
+}
+
+export interface SessionSigningKey {
+  kid: string;
+  alg: SessionTokenAlg;
+  key: CryptoKey | Uint8Array;
+}
+
+/** An ES256 or EdDSA key: always a CryptoKey. */
+export interface AsymmetricSessionKey {
   kid: string;
   alg: SessionAlg;
   key: CryptoKey;
 }
 
-export interface SessionSigningKey {
-  kid: string;
-  alg: SessionAlg;
-  key: CryptoKey;
+/** An HS256 session key from its base64url secret (the `function` edge mode's keyring). */
+export function importSessionHmacKey(
+  kid: string,
+  secretB64url: string,
+): SessionSigningKey & SessionVerifyKey {
+  return { kid, alg: 'HS256', key: new Uint8Array(Buffer.from(secretB64url, 'base64url')) };
 }
 
 export class SessionKeyError extends Error {
@@ -49,7 +68,7 @@ export function inspectSessionPublicKeyPem(pem: string, source: string): { alg: 
   return { alg: sessionAlgOf(key), spki };
 }
 
-export async function importSessionPublicKey(kid: string, pem: string): Promise<SessionVerifyKey> {
+export async function importSessionPublicKey(kid: string, pem: string): Promise<AsymmetricSessionKey> {
   const { alg, spki } = inspectSessionPublicKeyPem(pem, `session key "${kid}"`);
   return { kid, alg, key: await importSPKI(spki, alg) };
 }
@@ -58,7 +77,7 @@ export async function importSessionPublicKey(kid: string, pem: string): Promise<
 export async function importSessionPrivateKey(
   kid: string,
   pem: string,
-): Promise<{ signing: SessionSigningKey; verify: SessionVerifyKey }> {
+): Promise<{ signing: AsymmetricSessionKey; verify: AsymmetricSessionKey }> {
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: pem, format: 'pem' });

@@ -1,5 +1,5 @@
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
-import { parseGrants } from './grants';
+import { checkSessionClaims, MAX_TOKEN_LENGTH } from './claims';
 import type { SessionSigningKey, SessionVerifyKey } from './keys';
 
 /** The claims of a session token. Times are epoch seconds. */
@@ -80,7 +80,8 @@ export async function issueSessionToken(
 }
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-export const MAX_TOKEN_LENGTH = 4096;
+
+export { MAX_TOKEN_LENGTH } from './claims';
 
 function failureOf(error: unknown): TokenFailure {
   const e = error as { code?: string; claim?: string };
@@ -130,7 +131,8 @@ export async function verifySessionToken(
       {
         issuer: options.issuer,
         audience: options.audience,
-        algorithms: ['ES256', 'EdDSA'],
+        // HS256 only ever matches an HMAC key of the `function` edge mode: the alg must be the key's.
+        algorithms: ['ES256', 'EdDSA', 'HS256'],
         clockTolerance: options.clockSkewSeconds + (options.expiredGraceSeconds ?? 0),
         currentDate: new Date(options.now),
         requiredClaims: ['exp', 'iat', 'sub', 'sid'],
@@ -143,26 +145,4 @@ export async function verifySessionToken(
   return checkSessionClaims(payload, options);
 }
 
-/**
- * The claim checks beyond the JWT registered ones: shared by the jose verifier (login) and the
- * edge's synchronous verifier so both accept exactly the same tokens.
- */
-export function checkSessionClaims(payload: JWTPayload, options: VerifyOptions): VerifyOutcome {
-  if (typeof payload.iat === 'number' && payload.iat > options.now / 1000 + options.clockSkewSeconds) {
-    return { ok: false, reason: 'not-yet-valid' };
-  }
-  const claims = { ...payload } as Partial<SessionClaims>;
-  if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 256) {
-    return { ok: false, reason: 'bad-claims' };
-  }
-  if (typeof claims.sid !== 'string' || claims.sid.length > 128) return { ok: false, reason: 'bad-claims' };
-  if (typeof claims.auth_time !== 'number' || (claims.amr !== 'pwd' && claims.amr !== 'oidc')) {
-    return { ok: false, reason: 'bad-claims' };
-  }
-  try {
-    claims.grants = parseGrants(claims.grants, options.protectedPrefix);
-  } catch {
-    return { ok: false, reason: 'bad-claims' };
-  }
-  return { ok: true, claims: claims as SessionClaims };
-}
+export { checkSessionClaims } from './claims';

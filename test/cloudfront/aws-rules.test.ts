@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { transformSync } from 'esbuild';
 import { DEFAULT_AUDIENCE, estimate } from '../../bench/scale-model';
-import { AWS_RULES, type AwsRule, CSP_MAX_LENGTH, citeRule } from '../../src/cloudfront/aws-rules';
+import { checkFunctionCode } from '../../scripts/build-function';
+import {
+  AWS_RULES,
+  type AwsRule,
+  CF_FUNCTION_SYNTAX,
+  CSP_MAX_LENGTH,
+  citeRule,
+} from '../../src/cloudfront/aws-rules';
 import { resolveSettings } from '../../src/config/settings';
 import { checkKvsEntry, checkStoreBytes } from '../../src/deploy/kvs-store';
 import { checkStructure, type Template } from '../../src/deploy/template-rules';
@@ -117,6 +125,7 @@ const refuses = (run: () => void) => () => {
 const testNamed = (file: string, name: string) => () => readFileSync(join(ROOT, file), 'utf8').includes(name);
 
 type Probe = [place: string, breaks: () => boolean];
+const OK_FUNCTION = 'async function handler(event){return event.request}';
 
 /**
  * Entries that only document a fact: `waf/crs-body-size` is exported as CRS_BODY_LIMIT by
@@ -342,6 +351,41 @@ const ENFORCED: Record<string, Probe[]> = {
       'template rule waf/rate-limit-response',
       testNamed('test/infra/waf-breaks.ts', "'waf/rate-limit-response'"),
     ],
+  ],
+  // --- the function edge mode (issue 10): the CloudFront Function build and the local edge ---
+  'cf-function/syntax': [
+    [
+      'function build: a class does not build',
+      () => {
+        try {
+          transformSync('export class A {}', { supported: CF_FUNCTION_SYNTAX.value, target: 'es2020' });
+          return false;
+        } catch {
+          return true;
+        }
+      },
+    ],
+  ],
+  'cf-function/modules': [
+    [
+      'function build: an import of fs',
+      () => checkFunctionCode(`import fs from "fs";${OK_FUNCTION}`).some((p) => p.includes('"fs"')),
+    ],
+  ],
+  'cf-function/forbidden-globals': [
+    [
+      'function build: a Map',
+      () => checkFunctionCode(`var m=new Map;${OK_FUNCTION}`).some((p) => p.includes('uses Map')),
+    ],
+  ],
+  'cf-function/one-key-value-store': [
+    [
+      'template rule function-mode/key-value-store',
+      testNamed('test/infra/function-mode.test.ts', "'function-mode/key-value-store'"),
+    ],
+  ],
+  'cf-function/kvs-get-missing-key': [
+    ['local edge: kvs().get rejects', testNamed('test/local/kvs-file.test.ts', 'kvs().get rejects')],
   ],
 };
 

@@ -238,7 +238,8 @@ describe('stack values', () => {
       EDGE_AUTH_USERS: 'ssm:/edge-auth/prod/users',
       // The random value the /auth/* origin header carries, read from SSM (never the stack's id).
       EDGE_AUTH_ORIGIN_SECRET: `ssm:/edge-auth/prod/origin-secret/${o.current}`,
-      // Revocations (sign-out writes, refresh reads) in the stage's KeyValueStore.
+      // The edge mode, and the stage's KeyValueStore (revocations; in function mode also the keys).
+      EDGE_AUTH_EDGE_MODE: 'lambda',
       EDGE_AUTH_KVS_ARN: { 'Fn::GetAtt': ['SessionKeyValueStore', 'Arn'] },
     });
     expect(v.originSecretHeaderValue).toBe(`{{resolve:ssm:/edge-auth/prod/origin-secret/${o.current}}}`);

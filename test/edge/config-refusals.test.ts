@@ -145,6 +145,7 @@ describe('edge config: every field is checked and named', () => {
     ['prefix of two segments', { protectedPrefix: '/a/b/' }, 'protectedPrefix must look like "/media/"'],
     ['prefix with a wildcard', { protectedPrefix: '/*/' }, 'protectedPrefix must look like "/media/"'],
     ['prefix not a string', { protectedPrefix: 5 }, 'protectedPrefix must look like "/media/"'],
+    ['prefix in a list', { protectedPrefix: ['/media/'] }, 'protectedPrefix must look like "/media/"'],
     ['origins not a list', { allowedOrigins: 'https://a.example' }, 'allowedOrigins must be a list'],
     ['origin with a path', { allowedOrigins: ['https://a.example/x'] }, 'allowedOrigins must be a list'],
     [

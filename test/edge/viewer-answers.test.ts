@@ -37,6 +37,8 @@ describe('readCookie: the session cookie among others', () => {
     ['edge_session="abc"', 'abc'],
     ['edge_session=""', ''],
     ['edge_session="', '"'],
+    ['edge_session=abc"', 'abc"'],
+    ['edge_session="abc', '"abc'],
     ['edge_session=abc; edge_session=def', 'abc'],
     ['xedge_session=evil; edge_session=abc', 'abc'],
     ['edge_session_x=evil; edge_session=abc', 'abc'],
@@ -204,6 +206,7 @@ describe('CloudFront shapes in and out', () => {
       ERR_PATH_REJECTED: 'This path is not allowed.',
       ERR_NOT_GRANTED: 'Your account has no access to this content.',
       ERR_EDGE_INTERNAL: 'Access could not be checked.',
+      ERR_SESSION_REVOKED: 'This session was signed out. Sign in again.',
     });
   });
 

@@ -57,6 +57,7 @@ describe('a stage with an alias domain, CORS origins and IP-bound cookies', () =
       HasCors: { 'Fn::Equals': ['true', 'true'] },
       // waf.enabled is off by default (on only for prod and local): no web ACL, no WebACLId.
       HasWaf: { 'Fn::Equals': ['false', 'true'] },
+      IsFunctionMode: { 'Fn::Equals': ['lambda', 'function'] },
     });
     expect(dist().Aliases).toEqual({ 'Fn::If': ['HasAlias', [ALIAS], { Ref: 'AWS::NoValue' }] });
     expect(dist().ViewerCertificate['Fn::If'][1]).toEqual({

@@ -1,6 +1,6 @@
 import { type CliIo, type Command, parseOptions, UsageError } from '../io';
 
-const USAGE = `usage: edge-auth local [--port N] [--bucket-port N] [--host ADDR] [--media DIR] [--root DIR] [--state-dir DIR] [--quiet]
+const USAGE = `usage: edge-auth local [--port N] [--bucket-port N] [--host ADDR] [--media DIR] [--root DIR] [--state-dir DIR] [--edge lambda|function] [--quiet]
 
 Runs the local edge: CloudFront on this machine, in front of the very handlers that deploy.
   --port N          the distribution's port (default: $PORT, else 3000)
@@ -9,6 +9,8 @@ Runs the local edge: CloudFront on this machine, in front of the very handlers t
   --media DIR       the folder standing for the bucket's media/ prefix (default: media/)
   --root DIR        the project folder holding web/, media/ and node_modules (default: .)
   --state-dir DIR   where the local keys, users file and edge build live (default: <root>/.local)
+  --edge MODE       the check on /media/*: lambda (Lambda@Edge) or function (CloudFront Function
+                    with a KeyValueStore in .local/kvs.json); default: the local stage's edge.mode
   --quiet           no request log
 On first run it creates .local/keys (local key pairs) and .local/users.json (alice, bob).
 Ctrl-C stops it.`;
@@ -46,10 +48,14 @@ export const command: Command = {
       media: { type: 'string' },
       root: { type: 'string' },
       'state-dir': { type: 'string' },
+      edge: { type: 'string' },
       quiet: { type: 'boolean' },
     });
     const port = portOf(values.port, '--port') ?? portOf(io.env.PORT, 'PORT') ?? 3000;
     const bucketPort = portOf(values['bucket-port'], '--bucket-port');
+    const edgeMode = values.edge;
+    if (edgeMode !== undefined && edgeMode !== 'lambda' && edgeMode !== 'function')
+      throw new UsageError(`--edge must be "lambda" or "function", got "${edgeMode}"`);
     const { resolve } = await import('node:path');
     const root = resolve(io.cwd, values.root ?? '.');
     const { startLocalEdge } = await import('../../local/server');
@@ -62,6 +68,7 @@ export const command: Command = {
         root,
         mediaDir: values.media ? resolve(io.cwd, values.media) : undefined,
         stateDir: values['state-dir'] ? resolve(io.cwd, values['state-dir']) : undefined,
+        edgeMode,
         log: values.quiet ? () => undefined : (line) => io.out(line),
       });
     } catch (error) {
@@ -81,6 +88,7 @@ export const command: Command = {
       [
         '',
         `edge-auth local edge: ${base}/`,
+        `  Edge mode: ${edge.edgeMode === 'function' ? 'function (CloudFront Function, KeyValueStore .local/kvs.json)' : 'lambda (Lambda@Edge)'}`,
         '',
         `  Sign in at ${base}/ as alice (password "wonderland": demo only)`,
         '           or bob   (password "builder": demo and premium)',

@@ -98,6 +98,8 @@ export const MEDIA_RULES: TemplateRule[] = [
     },
   ),
   mediaRule('media/edge-association', DESIGN, ({ media, where }, template, options, fail) => {
+    // The function edge mode has its own association rules (src/deploy/rules/function-mode.ts).
+    if (options.edgeMode === 'function') return;
     const R = template.Resources;
     const viewer = listOf(media.LambdaFunctionAssociations).find((a) => a.EventType === 'viewer-request');
     const versionId = refName(viewer?.LambdaFunctionARN);

@@ -37,6 +37,8 @@ export interface RuleOptions {
   waf?: WafSettings;
   /** How CloudFront reads the bucket (settings `originAccess`); `oai` when absent. */
   originAccess?: OriginAccess;
+  /** The stage's edge mode (settings edge.mode); default `lambda`. */
+  edgeMode?: 'lambda' | 'function';
 }
 
 /**
