@@ -15,7 +15,7 @@ import { buildEdgeBundle } from '../scripts/build-edge';
 import { buildFunctionCode } from '../scripts/build-function';
 import { CLOUDFRONT_FUNCTION_MAX_CODE_BYTES } from '../src/cloudfront/aws-rules';
 import { resolveSettings } from '../src/config/settings';
-import { buildEdgeConfig } from '../src/edge/config';
+import { buildEdgeConfig } from '../src/edge/config-build';
 import { readCookie } from '../src/edge/cookies';
 import {
   functionCloudFrontModule,

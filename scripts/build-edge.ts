@@ -17,6 +17,16 @@ export class EdgeBuildError extends Error {
   }
 }
 
+// Settings, keyrings, deploy code and AWS's cited rule texts are build-time knowledge, baked in as
+// __EDGE_AUTH_CONFIG__: in the bundle they would only add bytes (and parse time) to every cold start.
+const BUILD_TIME_INPUT =
+  /(^|\/)(src\/(config|deploy|keys|local|cli|login)\/|src\/cloudfront\/aws-rules\.ts$|config\/settings\.json$)/;
+
+/** The first bundle input that only the build should read, if any. */
+export function findBuildTimeInput(inputs: string[]): string | undefined {
+  return inputs.find((file) => BUILD_TIME_INPUT.test(file));
+}
+
 /**
  * Bundles functions/viewer-request.ts for a stage with its edge config baked in: minified,
  * CommonJS for node22, `handler` exported. Fails when the bundle would carry a private key or
@@ -57,6 +67,9 @@ export async function buildEdgeBundle({
   const inputs = Object.keys(result.metafile.inputs);
   const sdk = inputs.find((file) => file.includes('@aws-sdk/') || file.includes('aws-sdk/'));
   if (sdk) throw new EdgeBuildError(`the edge bundle must not include the AWS SDK (pulled in: ${sdk})`);
+  const buildTime = findBuildTimeInput(inputs);
+  if (buildTime)
+    throw new EdgeBuildError(`the edge bundle must not include build-time code (pulled in: ${buildTime})`);
   const text = readFileSync(out, 'utf8');
   if (/PRIVATE KEY/.test(text)) throw new EdgeBuildError('the edge bundle contains private key material');
   const bytes = Buffer.byteLength(text);

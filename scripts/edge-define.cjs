@@ -5,9 +5,9 @@ const path = require('node:path');
 
 function load() {
   // Jest compiles TypeScript itself, and tsx's loader clashes with Jest's module registry.
-  if (typeof jest !== 'undefined') return require('../src/edge/config.ts');
+  if (typeof jest !== 'undefined') return require('../src/edge/config-build.ts');
   const { require: tsxRequire } = require('tsx/cjs/api');
-  return tsxRequire('../src/edge/config.ts', __filename);
+  return tsxRequire('../src/edge/config-build.ts', __filename);
 }
 
 /**

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildEdgeBundle } from '../../scripts/build-edge';
+import { buildEdgeBundle, findBuildTimeInput } from '../../scripts/build-edge';
 import { importSessionPrivateKey } from '../../src/session/keys';
 import { issueSessionToken } from '../../src/session/token';
 import { sessionKey, writeTestKeyring } from '../session/fixtures';
@@ -30,6 +30,27 @@ describe('edge bundle', () => {
     expect(text).not.toMatch(/PRIVATE KEY/);
     expect(text).not.toMatch(/@aws-sdk|S3Client|SSMClient/);
     expect(text).toContain(key.publicKeyPem.split('\n')[1]);
+  });
+
+  it("carries none of the build's knowledge: no settings file, no AWS rule texts, no keyring code", () => {
+    const text = readFileSync(out, 'utf8');
+    // Phrases only the cited AWS rules and the settings validator contain.
+    expect(text).not.toContain('Amazon CloudFront Developer Guide');
+    expect(text).not.toContain('docs.aws.amazon.com');
+    expect(text).not.toContain('PriceClass_');
+  });
+
+  it('refuses build-time modules among the bundle inputs', () => {
+    expect(findBuildTimeInput(['src/edge/decide.ts', 'src/session/verify-sync.ts'])).toBeUndefined();
+    for (const file of [
+      'src/config/settings.ts',
+      'config/settings.json',
+      'src/cloudfront/aws-rules.ts',
+      'src/keys/keyring.ts',
+      'src/deploy/stack.ts',
+      'src/login/service.ts',
+    ])
+      expect(findBuildTimeInput(['src/edge/decide.ts', file])).toBe(file);
   });
 
   it('exports a handler that decides with the baked config in a fresh process', async () => {

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveSettings } from '../../src/config/settings';
-import { buildEdgeConfig, EdgeConfigError, edgeDefines } from '../../src/edge/config';
+import { EdgeConfigError } from '../../src/edge/config';
+import { buildEdgeConfig, edgeDefines } from '../../src/edge/config-build';
 import { sessionKey, writeTestKeyring } from '../session/fixtures';
 
 /**

@@ -2,7 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveSettings } from '../../src/config/settings';
-import { buildEdgeConfig, EdgeConfigError, validateEdgeConfig } from '../../src/edge/config';
+import { EdgeConfigError, validateEdgeConfig } from '../../src/edge/config';
+import { buildEdgeConfig } from '../../src/edge/config-build';
 import { sessionKey, writeTestKeyring } from '../session/fixtures';
 
 describe('buildEdgeConfig', () => {

@@ -4,7 +4,7 @@ import { importPKCS8, SignJWT } from 'jose';
 import { createViewerRequestHandler } from '../../functions/viewer-request';
 import { buildFunctionCode } from '../../scripts/build-function';
 import { resolveSettings, sessionCookieName } from '../../src/config/settings';
-import { buildEdgeConfig } from '../../src/edge/config';
+import { buildEdgeConfig } from '../../src/edge/config-build';
 import {
   type CloudFrontFunction,
   functionCloudFrontModule,

@@ -2,7 +2,8 @@ import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultRespons
 import fc from 'fast-check';
 import { createViewerRequestHandler } from '../../functions/viewer-request';
 import { resolveSettings } from '../../src/config/settings';
-import { buildEdgeConfig, type EdgeConfig } from '../../src/edge/config';
+import type { EdgeConfig } from '../../src/edge/config';
+import { buildEdgeConfig } from '../../src/edge/config-build';
 import { createEdgeRuntime, decide } from '../../src/edge/decide';
 import { importSessionPrivateKey } from '../../src/session/keys';
 import { issueSessionToken } from '../../src/session/token';
