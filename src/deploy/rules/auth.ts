@@ -1,5 +1,6 @@
 /** Structural rules for the sign-in behavior (`/auth/*`) and its function URL origin. */
 import {
+  behaviorRules,
   defineRule,
   distributionOf,
   getAttOf,
@@ -7,33 +8,13 @@ import {
   listOf,
   MANAGED,
   mentions,
-  type RuleOptions,
-  type Template,
   type TemplateRule,
 } from './template-json';
 
 const DESIGN = 'edge-auth design: the login function is reached only through CloudFront';
 
-function authOf(template: Template, options: RuleOptions) {
-  const d = distributionOf(template);
-  const auth = d?.behavior(options.authPathPattern);
-  return d && auth ? { d, auth, where: d.where(options.authPathPattern) } : undefined;
-}
-
-const authRule = (
-  name: string,
-  source: string,
-  check: (
-    a: NonNullable<ReturnType<typeof authOf>>,
-    template: Template,
-    options: RuleOptions,
-    fail: (where: string, message: string) => void,
-  ) => void,
-) =>
-  defineRule(name, source, (template, options, fail) => {
-    const a = authOf(template, options);
-    if (a) check(a, template, options, fail);
-  });
+/** Runs only when the auth behavior exists (`auth/behavior` reports its absence). */
+const authRule = behaviorRules((options) => options.authPathPattern);
 
 export const AUTH_RULES: TemplateRule[] = [
   defineRule('auth/behavior', DESIGN, (template, options, fail) => {
@@ -41,29 +22,29 @@ export const AUTH_RULES: TemplateRule[] = [
     if (d && !d.behavior(options.authPathPattern))
       fail(d.where('CacheBehaviors'), `no cache behavior for ${options.authPathPattern}`);
   }),
-  authRule('auth/function-url-origin', DESIGN, ({ d, auth, where }, _template, options, fail) => {
+  authRule('auth/function-url-origin', DESIGN, ({ d, behavior: auth, where }, _template, options, fail) => {
     const origin = d.originById(auth.TargetOriginId);
     if (!origin?.CustomOriginConfig || !mentions(origin.DomainName, 'LoginLambdaFunctionUrl'))
       fail(where, `${options.authPathPattern} must target the login function URL as a custom origin`);
   }),
   // auth/origin-secret: src/deploy/rules/origin-secret.ts (the value comes from SSM).
-  authRule('auth/caching-disabled', DESIGN, ({ auth, where }, _template, options, fail) => {
+  authRule('auth/caching-disabled', DESIGN, ({ behavior: auth, where }, _template, options, fail) => {
     if (auth.CachePolicyId !== MANAGED.cachingDisabled)
       fail(where, `${options.authPathPattern} must use Managed-CachingDisabled`);
   }),
-  authRule('auth/forward-viewer', DESIGN, ({ auth, where }, _template, options, fail) => {
+  authRule('auth/forward-viewer', DESIGN, ({ behavior: auth, where }, _template, options, fail) => {
     if (auth.OriginRequestPolicyId !== MANAGED.allViewerExceptHostHeader)
       fail(
         where,
         `${options.authPathPattern} must forward cookies, query and headers except Host (Managed-AllViewerExceptHostHeader)`,
       );
   }),
-  authRule('auth/all-methods', DESIGN, ({ auth, where }, _template, options, fail) => {
+  authRule('auth/all-methods', DESIGN, ({ behavior: auth, where }, _template, options, fail) => {
     const methods = new Set(([] as Json[]).concat(auth.AllowedMethods ?? []));
     if (!['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'].every((m) => methods.has(m)))
       fail(where, `${options.authPathPattern} must allow all methods`);
   }),
-  authRule('auth/viewer-host-function', DESIGN, ({ auth, where }, template, options, fail) => {
+  authRule('auth/viewer-host-function', DESIGN, ({ behavior: auth, where }, template, options, fail) => {
     const hostFn = listOf(auth.FunctionAssociations).find((f) => f.EventType === 'viewer-request');
     const target = getAttOf(hostFn?.FunctionARN);
     if (!target || template.Resources[target[0]]?.Type !== 'AWS::CloudFront::Function')
@@ -72,7 +53,7 @@ export const AUTH_RULES: TemplateRule[] = [
         `${options.authPathPattern} must run the viewer-host CloudFront Function on viewer-request`,
       );
   }),
-  authRule('auth/https', DESIGN, ({ auth, where }, _template, options, fail) => {
+  authRule('auth/https', DESIGN, ({ behavior: auth, where }, _template, options, fail) => {
     if (!['https-only', 'redirect-to-https'].includes(String(auth.ViewerProtocolPolicy)))
       fail(where, `${options.authPathPattern} must not allow plain HTTP`);
   }),

@@ -1,5 +1,6 @@
 /** Structural rules for the protected media behavior (`/media/*`). */
 import {
+  behaviorRules,
   defineRule,
   distributionOf,
   type Json,
@@ -8,36 +9,14 @@ import {
   mentions,
   type Obj,
   ofType,
-  type RuleOptions,
   refName,
-  type Template,
   type TemplateRule,
 } from './template-json';
 
 const DESIGN = 'edge-auth design: media needs signed cookies and a session';
 
-/** The distribution and its media behavior, or nothing (then `media/behavior` reports it). */
-function mediaOf(template: Template, options: RuleOptions) {
-  const d = distributionOf(template);
-  const media = d?.behavior(options.mediaPathPattern);
-  return d && media ? { d, media, where: d.where(options.mediaPathPattern) } : undefined;
-}
-
-/** Defines a rule that runs only when the media behavior exists. */
-const mediaRule = (
-  name: string,
-  source: string,
-  check: (
-    m: NonNullable<ReturnType<typeof mediaOf>>,
-    template: Template,
-    options: RuleOptions,
-    fail: (where: string, message: string) => void,
-  ) => void,
-) =>
-  defineRule(name, source, (template, options, fail) => {
-    const m = mediaOf(template, options);
-    if (m) check(m, template, options, fail);
-  });
+/** Runs only when the media behavior exists (`media/behavior` reports its absence). */
+const mediaRule = behaviorRules((options) => options.mediaPathPattern);
 
 export const MEDIA_RULES: TemplateRule[] = [
   defineRule('media/behavior', DESIGN, (template, options, fail) => {
@@ -45,7 +24,7 @@ export const MEDIA_RULES: TemplateRule[] = [
     if (d && !d.behavior(options.mediaPathPattern))
       fail(d.where('CacheBehaviors'), `no cache behavior for ${options.mediaPathPattern}`);
   }),
-  mediaRule('media/trusted-key-group', DESIGN, ({ media, where }, template, options, fail) => {
+  mediaRule('media/trusted-key-group', DESIGN, ({ behavior: media, where }, template, options, fail) => {
     const R = template.Resources;
     const groups = listOf(media.TrustedKeyGroups).map(refName);
     const groupOk = groups.length > 0 && groups.every((g) => g && R[g]?.Type === 'AWS::CloudFront::KeyGroup');
@@ -61,7 +40,7 @@ export const MEDIA_RULES: TemplateRule[] = [
     }
     if (media.TrustedSigners) fail(where, 'TrustedSigners (root key pairs) must not be used');
   }),
-  mediaRule('media/oai-origin', DESIGN, ({ d, media, where }, template, options, fail) => {
+  mediaRule('media/oai-origin', DESIGN, ({ d, behavior: media, where }, template, options, fail) => {
     const oaiIds = ofType(template, 'AWS::CloudFront::CloudFrontOriginAccessIdentity').map(([id]) => id);
     const origin = d.originById(media.TargetOriginId);
     const oai = (origin?.S3OriginConfig as Obj | undefined)?.OriginAccessIdentity;
@@ -80,7 +59,7 @@ export const MEDIA_RULES: TemplateRule[] = [
   mediaRule(
     'media/cookies-not-in-cache-key',
     'edge-auth design: cookies stay out of the media cache key and origin requests (S3 header limit)',
-    ({ media, where }, template, options, fail) => {
+    ({ behavior: media, where }, template, options, fail) => {
       const policyId = media.CachePolicyId;
       const policyRef = refName(policyId);
       const cachePolicy = policyRef
@@ -97,7 +76,7 @@ export const MEDIA_RULES: TemplateRule[] = [
         );
     },
   ),
-  mediaRule('media/edge-association', DESIGN, ({ media, where }, template, options, fail) => {
+  mediaRule('media/edge-association', DESIGN, ({ behavior: media, where }, template, options, fail) => {
     // The function edge mode has its own association rules (src/deploy/rules/function-mode.ts).
     if (options.edgeMode === 'function') return;
     const R = template.Resources;
@@ -115,11 +94,11 @@ export const MEDIA_RULES: TemplateRule[] = [
     if (R[fnId ?? '']?.Type !== 'AWS::Lambda::Function')
       fail(versionId!, `${versionId} is not a version of a function in this stack`);
   }),
-  mediaRule('media/https', DESIGN, ({ media, where }, _template, options, fail) => {
+  mediaRule('media/https', DESIGN, ({ behavior: media, where }, _template, options, fail) => {
     if (!['https-only', 'redirect-to-https'].includes(String(media.ViewerProtocolPolicy)))
       fail(where, `${options.mediaPathPattern} must not allow plain HTTP`);
   }),
-  mediaRule('media/read-only', DESIGN, ({ media, where }, _template, options, fail) => {
+  mediaRule('media/read-only', DESIGN, ({ behavior: media, where }, _template, options, fail) => {
     const methods = new Set(([] as Json[]).concat(media.AllowedMethods ?? ['GET', 'HEAD']));
     if ([...methods].some((m) => !['GET', 'HEAD', 'OPTIONS'].includes(String(m))))
       fail(where, `${options.mediaPathPattern} allows only GET, HEAD (and OPTIONS)`);

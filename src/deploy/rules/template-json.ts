@@ -188,3 +188,30 @@ export function defineRule(
     },
   };
 }
+
+/** The distribution and its behavior for `pathPattern`, or nothing (its `…/behavior` rule reports that). */
+export function behaviorOf(template: Template, pathPattern: string) {
+  const d = distributionOf(template);
+  const behavior = d?.behavior(pathPattern);
+  return d && behavior ? { d, behavior, where: d.where(pathPattern) } : undefined;
+}
+
+export type BehaviorView = NonNullable<ReturnType<typeof behaviorOf>>;
+
+/** Rules that run only when the behavior for `pattern(options)` exists. */
+export const behaviorRules =
+  (pattern: (options: RuleOptions) => string) =>
+  (
+    name: string,
+    source: string,
+    check: (
+      b: BehaviorView,
+      template: Template,
+      options: RuleOptions,
+      fail: (where: string, message: string) => void,
+    ) => void,
+  ): TemplateRule =>
+    defineRule(name, source, (template, options, fail) => {
+      const b = behaviorOf(template, pattern(options));
+      if (b) check(b, template, options, fail);
+    });
