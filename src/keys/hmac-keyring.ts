@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KvsEntry } from '../deploy/kvs-store';
-import { KEY_ID, KeyringError } from './keyring';
+import { type HmacKeyring, hmacKeyEntryName, parseHmacKeyring } from '../session/hmac-keys';
 
 /**
  * The HMAC session keys of the `function` edge mode: `{"active":"<kid>","keys":{"<kid>":"<base64url
@@ -12,41 +12,13 @@ import { KEY_ID, KeyringError } from './keyring';
  * with `active`) and each key to the stage's KeyValueStore as `key:<kid>` (read by the edge, which
  * accepts every listed kid: old and new during a rotation).
  */
-export interface HmacKeyring {
-  active: string;
-  keys: Record<string, string>;
-}
+export type { HmacKeyring } from '../session/hmac-keys';
+export { hmacKeyEntryName, parseHmacKeyring };
 
 export const HMAC_KEYRING_FILE = 'session-hmac.json';
-export const hmacKeyEntryName = (kid: string) => `key:${kid}`;
-const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
 export function generateHmacSecret(): string {
   return randomBytes(32).toString('base64url');
-}
-
-/** Parses and checks a keyring; messages name the source and the kid, never a secret. */
-export function parseHmacKeyring(text: string, source: string): HmacKeyring {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new KeyringError(`${source} is not JSON`);
-  }
-  const ring = value as Partial<HmacKeyring>;
-  if (typeof ring !== 'object' || ring === null || typeof ring.keys !== 'object' || ring.keys === null)
-    throw new KeyringError(`${source} must be {"active": "<kid>", "keys": {"<kid>": "<secret>"}}`);
-  const kids = Object.keys(ring.keys);
-  if (kids.length === 0) throw new KeyringError(`${source} lists no keys`);
-  for (const kid of kids) {
-    if (!KEY_ID.test(kid))
-      throw new KeyringError(`${source}: key id "${kid.slice(0, 40)}" is not [a-z0-9-]{1,32}`);
-    if (typeof ring.keys[kid] !== 'string' || !SECRET.test(ring.keys[kid]))
-      throw new KeyringError(`${source}: key "${kid}" is not 32 bytes of base64url`);
-  }
-  if (typeof ring.active !== 'string' || !(ring.active in ring.keys))
-    throw new KeyringError(`${source}: "active" must name one of its keys`);
-  return { active: ring.active, keys: { ...ring.keys } };
 }
 
 export function hmacKeyringFile(dir: string): string {
