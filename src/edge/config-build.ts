@@ -32,6 +32,15 @@ export function buildEdgeConfig(settings: Settings, keyringDir: string): EdgeCon
     );
   }
   return validateEdgeConfig({
+    ...sharedEdgeConfig(settings),
+    sessionCacheSize: settings.edge.sessionCacheSize,
+    keys,
+  });
+}
+
+/** What both edge modes bake in from the settings. */
+export function sharedEdgeConfig(settings: Settings): Omit<EdgeConfig, 'sessionCacheSize' | 'keys'> {
+  return {
     version: 1,
     stage: settings.stage,
     issuer: settings.session.issuer,
@@ -41,9 +50,7 @@ export function buildEdgeConfig(settings: Settings, keyringDir: string): EdgeCon
     signInPath: settings.signInPath,
     allowedOrigins: settings.allowedOrigins,
     clockSkewSeconds: settings.session.clockSkewSeconds,
-    sessionCacheSize: settings.edge.sessionCacheSize,
-    keys,
-  });
+  };
 }
 
 /** The esbuild `define` that bakes a stage's edge config into the bundle (deploy and local alike). */
