@@ -5,6 +5,7 @@ import { createViewerRequestHandler } from '../../functions/viewer-request';
 import { buildFunctionCode } from '../../scripts/build-function';
 import { resolveSettings, sessionCookieName } from '../../src/config/settings';
 import { buildEdgeConfig } from '../../src/edge/config-build';
+import { buildFunctionEdgeConfig } from '../../src/edge/function-config';
 import {
   type CloudFrontFunction,
   functionCloudFrontModule,
@@ -16,6 +17,30 @@ import { loadEvent, sessionKey, writeTestKeyring } from '../session/fixtures';
 import { GRANTS, NOW, PLAYER, VECTORS, type Vector } from './vectors';
 
 // The one vector table against both edge modes, so they cannot drift.
+
+// Under mutation testing (scripts/mutate.ts sets EDGE_AUTH_MUTATE_AREA) the function's source is
+// instrumented by Stryker, whose switches live in this process's globals: the bundled code run in
+// the emulator's sandbox could neither pass the runtime checks nor see the active mutant. There the
+// handler is loaded in process instead, with the runtime's `cloudfront` module stood in and Node's
+// own `crypto`; everywhere else the built, checked bundle runs in the sandbox.
+const IN_PROCESS = process.env.EDGE_AUTH_MUTATE_AREA !== undefined;
+const mockKvs: { entries: Record<string, string> } = { entries: {} };
+jest.mock(
+  'cloudfront',
+  () => ({
+    __esModule: true,
+    default: {
+      kvs: () => ({
+        get: async (key: string) => {
+          const value = mockKvs.entries[key];
+          if (value === undefined) throw new Error(`key not found: ${key}`);
+          return value;
+        },
+      }),
+    },
+  }),
+  { virtual: true },
+);
 const settings = resolveSettings('dev');
 const COOKIE = sessionCookieName(settings);
 type Answer = { allow: true } | { status: number; code?: string; location?: string; cors?: string };
@@ -92,6 +117,7 @@ async function runLambda(vector: Vector): Promise<Answer> {
 
 async function runFunction(vector: Vector): Promise<Answer> {
   kvs = { 'key:h1': hmacSecret, ...(vector.kvs ?? {}) };
+  mockKvs.entries = kvs;
   const rawHeaders = ['Host', 'd111111abcdef8.cloudfront.net'];
   for (const [k, v] of Object.entries(vector.headers ?? {})) rawHeaders.push(k, v);
   const cookie = cookieHeader(await tokenFor('function', vector), vector);
@@ -129,6 +155,16 @@ beforeAll(() => {
   const dir = writeTestKeyring([es256]);
   const config = { ...buildEdgeConfig(settings, dir), allowedOrigins: [PLAYER] };
   lambda = createViewerRequestHandler(config, { now: () => NOW * 1000, log: () => {} });
+  if (IN_PROCESS) {
+    (globalThis as Record<string, unknown>).__EDGE_AUTH_FUNCTION_CONFIG__ = {
+      ...buildFunctionEdgeConfig(settings),
+      allowedOrigins: [PLAYER],
+    };
+    // The sandbox's clock is NOW; in process the handler reads Date.now() itself.
+    jest.spyOn(Date, 'now').mockReturnValue(NOW * 1000);
+    fn = require('../../functions/cloudfront/media-session').handler as CloudFrontFunction;
+    return;
+  }
   const { code } = buildFunctionCode({ stage: 'dev', configOverrides: { allowedOrigins: [PLAYER] } });
   fn = loadCloudFrontFunctionSource(
     code,
