@@ -17,6 +17,9 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+/** Chromium's command line for every browser test (headless, and quiet on a closed network). */
+export const CHROMIUM_ARGS = ['--headless', ...FLAGS];
+
 /**
  * `describe`, or a loud skip when no browser is installed; under CI=true a missing browser is a
  * failing test, never a silent green.
@@ -40,7 +43,7 @@ export async function launchBrowser(profile: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--headless', ...FLAGS],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1024, height: 720 },
   });
 }

@@ -1,38 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type LocalEdge, startLocalEdge } from '../../src/local/server';
+import { CHROMIUM_ARGS, chromiumPath, describeWithBrowser } from './browser';
 
 // The demo title in a real browser with the `function` edge mode: the CloudFront Function (built
 // as for deploy, run in the emulator's sandbox with .local/kvs.json as its KeyValueStore) checks
 // every media request. test/e2e/player.test.ts plays the same title in the `lambda` mode.
 const ROOT = resolve(__dirname, '../..');
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-  Boolean,
-) as string[];
-const executablePath = CANDIDATES.find((p) => existsSync(p));
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-if (!executablePath) {
-  const message = `\n*** BROWSER TESTS (function edge mode) NOT RUN: no Chromium found (looked at ${CANDIDATES.join(', ')}). ***\n`;
-  console.warn(message);
-  if (process.env.CI === 'true') {
-    test('a browser is installed (required in CI)', () => {
-      throw new Error(message);
-    });
-  }
-}
-
-(executablePath ? describe : describe.skip)('the player in a real browser, function edge mode', () => {
+describeWithBrowser('the player in a real browser, function edge mode', () => {
   let edge: LocalEdge;
   let stateDir: string;
   let profile: string;
@@ -52,9 +30,9 @@ if (!executablePath) {
       log: (l) => log.push(l),
     });
     context = await chromium.launchPersistentContext(profile, {
-      executablePath,
+      executablePath: chromiumPath,
       headless: true,
-      args: ['--headless', ...FLAGS],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1024, height: 720 },
     });
     page = context.pages()[0] ?? (await context.newPage());
