@@ -1,38 +1,15 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { resolveSettings, type Settings } from '../../src/config/settings';
 import { type LocalEdge, startLocalEdge } from '../../src/local/server';
+import { CHROMIUM_ARGS, chromiumPath, describeWithBrowser } from './browser';
 
 // Short session tokens on the local stage (lambda edge mode): the player renews them silently
 // while it plays, and a copied cookie jar stops at its next refresh once the session is signed out.
 const ROOT = resolve(__dirname, '../..');
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-  Boolean,
-) as string[];
-const executablePath = CANDIDATES.find((p) => existsSync(p));
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TOKEN_TTL = 10;
-
-if (!executablePath) {
-  const message = `\n*** BROWSER TESTS NOT RUN (session refresh, revocation): no Chromium found (looked at ${CANDIDATES.join(', ')}). ***\n`;
-  console.warn(message);
-  if (process.env.CI === 'true') {
-    test('a browser is installed (required in CI)', () => {
-      throw new Error(message);
-    });
-  }
-}
 
 type PlayerState = {
   edgeAuthPlayer: { errors: unknown[]; refreshes: number; session?: { expiresAt: string } };
@@ -49,7 +26,7 @@ async function signIn(page: Page, url: string): Promise<void> {
 const segmentStatus = (page: Page) =>
   page.evaluate(async () => (await fetch('/media/demo/seg-001.m4s', { cache: 'no-store' })).status);
 
-(executablePath ? describe : describe.skip)(`short session tokens (tokenTtlSeconds ${TOKEN_TTL})`, () => {
+describeWithBrowser(`short session tokens (tokenTtlSeconds ${TOKEN_TTL})`, () => {
   let edge: LocalEdge;
   let stateDir: string;
   let browser: Browser;
@@ -59,7 +36,7 @@ const segmentStatus = (page: Page) =>
     const local = resolveSettings('local');
     const settings: Settings = { ...local, session: { ...local.session, tokenTtlSeconds: TOKEN_TTL } };
     edge = await startLocalEdge({ port: 0, root: ROOT, stateDir, settings, log: () => undefined });
-    browser = await chromium.launch({ executablePath, headless: true, args: FLAGS });
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
   }, 60000);
 
   afterAll(async () => {
@@ -72,6 +49,12 @@ const segmentStatus = (page: Page) =>
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, edge.url);
+    // The player page asks /auth/session after it loads: wait for its answer before reading it.
+    await page.waitForFunction(
+      () => (window as unknown as Partial<PlayerState>).edgeAuthPlayer?.session !== undefined,
+      undefined,
+      { timeout: 15000 },
+    );
     const firstExpiry = await page.evaluate(() =>
       Date.parse((window as unknown as PlayerState).edgeAuthPlayer.session!.expiresAt),
     );
