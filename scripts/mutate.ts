@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
  * `npm run mutate [-- <area>...]`: StrykerJS on the security core, one area at a time (CPU is
  * scarce: one run of at most two test processes). Each area keeps its own incremental file under
  * reports/mutation/<area>/ (git-ignored), so a re-run tests only the mutants whose code or covering
- * tests changed. `--force` re-tests everything: Stryker 9 reuses the result of a *static* mutant
- * (module-level code, no per-test coverage) when only tests changed, so after new tests only a
- * forced run gives the exact score. Prints the score per area at the end.
+ * tests changed, plus every earlier survivor: Stryker 9 reuses the result of a *static* mutant
+ * (module-level code, no per-test coverage) when only tests changed, so before each run the
+ * survivors are dropped from the incremental file (see forgetSurvivors) and tested again.
+ * `--force` re-tests everything. Prints the score per area at the end.
  */
 const AREAS = {
   cloudfront: ['src/cloudfront/**/*.ts'],
@@ -55,6 +56,27 @@ function readScore(area: Area, seconds: number): Score | undefined {
   };
 }
 
+/**
+ * Drops the survivors (and mutants without coverage) from an area's incremental file so the next
+ * run tests them again: they are the mutants a new test may now kill, and Stryker would otherwise
+ * reuse a static survivor's old result. Killed and timed-out results are kept (Stryker re-tests a
+ * killed mutant itself when its killing test changed).
+ */
+function forgetSurvivors(file: string): number {
+  if (!existsSync(file)) return 0;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    files: Record<string, { mutants: { status: string }[] }>;
+  };
+  let dropped = 0;
+  for (const f of Object.values(report.files)) {
+    const kept = f.mutants.filter((m) => m.status !== 'Survived' && m.status !== 'NoCoverage');
+    dropped += f.mutants.length - kept.length;
+    f.mutants = kept;
+  }
+  writeFileSync(file, JSON.stringify(report));
+  return dropped;
+}
+
 function main(): number {
   const force = process.argv.includes('--force');
   const args = process.argv.slice(2).filter((a) => a !== '--force');
@@ -67,6 +89,11 @@ function main(): number {
   const scores: Score[] = [];
   for (const area of areas) {
     const dir = join('reports', 'mutation', area);
+    const incrementalFile = join(dir, 'stryker-incremental.json');
+    if (!force) {
+      const dropped = forgetSurvivors(incrementalFile);
+      if (dropped > 0) console.log(`mutate: ${area}: testing the ${dropped} earlier survivors again`);
+    }
     const started = Date.now();
     const run = spawnSync(
       process.execPath,
@@ -77,7 +104,7 @@ function main(): number {
         '--mutate',
         AREAS[area].join(','),
         '--incrementalFile',
-        join(dir, 'stryker-incremental.json'),
+        incrementalFile,
         ...(force ? ['--force'] : []),
       ],
       {
