@@ -394,6 +394,26 @@ describe('AWS_RULES', () => {
     expect(AWS_RULES.map((r) => r.id).sort()).toEqual([...Object.keys(ENFORCED), ...DOCUMENTED_ONLY].sort());
   });
 
+  it('gives every rule its own id', () => {
+    const ids = AWS_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('cites a rule as id, guide, page in quotes and section in quotes', () => {
+    expect(
+      citeRule({
+        id: 'x/y',
+        source: {
+          guide: 'G Guide',
+          page: 'The page',
+          section: 'The section',
+          url: 'https://docs.aws.amazon.com/a/b.html',
+        },
+        value: 1,
+      }),
+    ).toBe('x/y (G Guide, "The page", section "The section")');
+  });
+
   it('lists the entries no code enforces yet, so they stay visible', () => {
     expect(DOCUMENTED_ONLY).toEqual(['waf/crs-body-size']);
   });
@@ -404,7 +424,11 @@ describe('AWS_RULES', () => {
       expect(rule.source.guide).toMatch(/Guide|Reference/);
       expect(rule.source.page.length).toBeGreaterThan(3);
       expect(rule.source.section.length).toBeGreaterThan(2);
-      expect(rule.source.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+      // A page of a guide, not the site or a folder: `.../<page>.html`, optionally `#<section>`.
+      expect(rule.source.url).toMatch(
+        /^https:\/\/docs\.aws\.amazon\.com\/[\w/.-]+\/[\w.-]+\.html(#[\w-]+)?$/,
+      );
+      expect(rule.id).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/);
       expect(citeRule(rule)).toContain(rule.source.page);
       if (rule.silent !== undefined) expect(rule.silent.length).toBeGreaterThan(20);
     },
