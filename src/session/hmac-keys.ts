@@ -35,8 +35,10 @@ export function parseHmacKeyring(text: string, source: string): HmacKeyring {
   } catch {
     throw new HmacKeyringError(`${source} is not JSON`);
   }
-  const ring = value as Partial<HmacKeyring>;
-  if (typeof ring !== 'object' || ring === null || typeof ring.keys !== 'object' || ring.keys === null)
+  const ring = value as Partial<HmacKeyring> | null;
+  // JSON.parse gives null, a primitive (whose `.keys` is undefined), an array (whose `.keys` is a
+  // function) or an object: only the last can carry a `keys` object.
+  if (ring === null || typeof ring.keys !== 'object' || ring.keys === null)
     throw new HmacKeyringError(`${source} must be {"active": "<kid>", "keys": {"<kid>": "<secret>"}}`);
   const kids = Object.keys(ring.keys);
   if (kids.length === 0) throw new HmacKeyringError(`${source} lists no keys`);
@@ -47,7 +49,9 @@ export function parseHmacKeyring(text: string, source: string): HmacKeyring {
     if (typeof secret !== 'string' || !SECRET.test(secret))
       throw new HmacKeyringError(`${source}: key "${kid}" is not 32 bytes of base64url`);
   }
-  if (typeof ring.active !== 'string' || !(ring.active in ring.keys))
-    throw new HmacKeyringError(`${source}: "active" must name one of its keys`);
-  return { active: ring.active, keys: { ...ring.keys } };
+  // One of the listed kids (so a string): `in` would also find Object.prototype members such as
+  // "constructor", and the login function would then find no HMAC key to sign with.
+  const active = ring.active as string;
+  if (!kids.includes(active)) throw new HmacKeyringError(`${source}: "active" must name one of its keys`);
+  return { active, keys: { ...ring.keys } };
 }

@@ -16,7 +16,8 @@ export interface JwtParts {
   signaturePart: string;
 }
 
-const B64URL = /^[A-Za-z0-9_-]+$/;
+/** Three non-empty parts of unpadded base64url (RFC 7515 §7.1): no other character, no fourth part. */
+const COMPACT_JWS = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
 
 export function decodeJsonPart(part: string): Record<string, unknown> | undefined {
   try {
@@ -32,23 +33,14 @@ export function decodeJsonPart(part: string): Record<string, unknown> | undefine
 /** Splits and decodes the header of a compact JWS; undefined for anything malformed. */
 export function splitCompactJwt(token: string): JwtParts | undefined {
   if (token.length > MAX_TOKEN_LENGTH) return undefined;
-  const first = token.indexOf('.');
-  const second = token.indexOf('.', first + 1);
-  if (
-    first <= 0 ||
-    second <= first + 1 ||
-    second === token.length - 1 ||
-    token.indexOf('.', second + 1) !== -1
-  )
-    return undefined;
-  const h = token.slice(0, first);
-  const p = token.slice(first + 1, second);
-  const s = token.slice(second + 1);
-  if (!B64URL.test(h) || !B64URL.test(p) || !B64URL.test(s)) return undefined;
+  const m = COMPACT_JWS.exec(token);
+  if (!m) return undefined;
+  const h = m[1]!;
+  const p = m[2]!;
   const header = decodeJsonPart(h);
   // No extension is understood, so any `crit` header must be refused (RFC 7515 §4.1.11).
   if (!header || header.crit !== undefined) return undefined;
-  return { header, signingInput: `${h}.${p}`, payloadPart: p, signaturePart: s };
+  return { header, signingInput: `${h}.${p}`, payloadPart: p, signaturePart: m[3]! };
 }
 
 /** The registered-claim checks (exp, iat, nbf, iss, aud) and then the session claims. */
@@ -68,7 +60,8 @@ export function checkJwtPayload(payloadPart: string, options: VerifyOptions): Ve
   ];
   for (let i = 0; i < times.length; i++) {
     const value = times[i]![0];
-    if (value === undefined ? times[i]![1] : typeof value !== 'number' || !Number.isFinite(value)) {
+    // Number.isFinite is false for anything but a finite number (JSON.parse('1e999') is Infinity).
+    if (value === undefined ? times[i]![1] : !Number.isFinite(value)) {
       return { ok: false, reason: 'bad-claims' };
     }
   }
@@ -76,7 +69,8 @@ export function checkJwtPayload(payloadPart: string, options: VerifyOptions): Ve
   if (!(aud === options.audience || (Array.isArray(aud) && aud.indexOf(options.audience) !== -1))) {
     return { ok: false, reason: 'wrong-audience' };
   }
-  if (typeof nbf === 'number' && nbf > nowSec + skew) return { ok: false, reason: 'not-yet-valid' };
+  // nbf is now a finite number or absent, and `undefined > n` is false.
+  if ((nbf as number) > nowSec + skew) return { ok: false, reason: 'not-yet-valid' };
   if ((exp as number) <= nowSec - skew) return { ok: false, reason: 'expired' };
   if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string')
     return { ok: false, reason: 'bad-claims' };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { kvsKeyValueStore } from '../../src/deploy/kvs';
+import type { KeyValueStore } from '../../src/deploy/kvs-store';
 import { fileKeyValueStore, readKvsFile } from '../../src/local/kvs-file';
 import {
   deadRevocationKeys,
@@ -10,6 +11,8 @@ import {
   isRevokedBy,
   keyValueRevocationStore,
   pruneRevocations,
+  RevocationError,
+  revocationExpiry,
 } from '../../src/session/revocation';
 import { startKvsStandIn } from '../deploy/kvs-stand-in';
 
@@ -51,6 +54,112 @@ test('dead entries: past expiresAt or unparseable; other keys (HMAC keys) are ne
     { key: 'key:k1', value: 'c2VjcmV0' },
   ];
   expect(deadRevocationKeys(entries, 200)).toEqual(['rs:a', 'ru:c', 'ru:e']);
+});
+
+test('an entry whose value is not exactly the documented digits is dead, whatever digits it holds', () => {
+  const entries = [
+    { key: 'rs:a', value: '300x' },
+    { key: 'rs:b', value: 'x300' },
+    { key: 'rs:c', value: '300\n' }, // a hand-edited file
+    { key: 'rs:d', value: '1234567890123' }, // 13 digits
+    { key: 'ru:e', value: '50:300x' },
+    { key: 'ru:f', value: 'x50:300' },
+    { key: 'ru:g', value: '50:300\n' },
+    { key: 'rs:live', value: '300' },
+    { key: 'ru:live', value: '50:300' },
+  ];
+  expect(deadRevocationKeys(entries, 200)).toEqual(['rs:a', 'rs:b', 'rs:c', 'rs:d', 'ru:e', 'ru:f', 'ru:g']);
+});
+
+test('a key outside rs: and ru: has no revocation expiry, even with a value shaped like one', () => {
+  expect(revocationExpiry('key:k1', '50:300')).toBeUndefined();
+  expect(revocationExpiry('key:k1', '300')).toBeUndefined();
+  expect(revocationExpiry('ru:bob', '50:300')).toBe(300);
+  expect(revocationExpiry('rs:s1', '300')).toBe(300);
+});
+
+/** An in-memory KeyValueStore that records each update. */
+function recordingStore(initial: Record<string, string> = {}) {
+  const entries = new Map(Object.entries(initial));
+  const updates: { puts?: { key: string; value: string }[]; deletes?: string[] }[] = [];
+  const store: KeyValueStore = {
+    get: async (key) => entries.get(key),
+    list: async () => [...entries].map(([key, value]) => ({ key, value })),
+    update: async (change) => {
+      updates.push(change);
+      for (const key of change.deletes ?? []) entries.delete(key);
+      for (const { key, value } of change.puts ?? []) entries.set(key, value);
+    },
+  };
+  return { store, entries, updates };
+}
+
+test('prune deletes in batches of batchSize, and writes nothing when nothing is dead', async () => {
+  const dead = { 'rs:a': '1', 'rs:b': '2', 'ru:c': '1:3', 'rs:d': 'x', 'rs:e': '5' };
+  const { store, entries, updates } = recordingStore({ ...dead, 'rs:live': '900', 'key:k1': 'x' });
+  expect(await pruneRevocations(store, 100, 2)).toEqual({ removed: 5, kept: 1 });
+  expect(updates).toEqual([
+    { deletes: ['rs:a', 'rs:b'] },
+    { deletes: ['ru:c', 'rs:d'] },
+    { deletes: ['rs:e'] },
+  ]);
+  expect([...entries.keys()]).toEqual(['rs:live', 'key:k1']);
+
+  // An exact multiple of the batch size: no empty update after the last batch.
+  const even = recordingStore({ 'rs:a': '1', 'rs:b': '2' });
+  await pruneRevocations(even.store, 100, 2);
+  expect(even.updates).toEqual([{ deletes: ['rs:a', 'rs:b'] }]);
+
+  const clean = recordingStore({ 'rs:live': '900', 'key:k1': 'x' });
+  expect(await pruneRevocations(clean.store, 100)).toEqual({ removed: 0, kept: 1 });
+  expect(clean.updates).toEqual([]);
+});
+
+describe('revoking refuses what the store could not read back, before writing anything', () => {
+  // Values are stored as 1-12 decimal digits: anything else would parse as "dead" and be pruned,
+  // silently ending the revocation.
+  test('a session: a session id and expiresAt in epoch seconds (0 to 999999999999)', async () => {
+    const { store, entries, updates } = recordingStore();
+    const revocations = keyValueRevocationStore(store);
+    await expect(revocations.revokeSession('', 5_000)).rejects.toThrow(
+      new RevocationError('a session id is required'),
+    );
+    for (const expiresAt of [-1, 1.5, Number.NaN, 1_000_000_000_000]) {
+      await expect(revocations.revokeSession('S1', expiresAt)).rejects.toThrow(
+        new RevocationError('expiresAt must be epoch seconds'),
+      );
+    }
+    expect(updates).toEqual([]);
+    await revocations.revokeSession('S0', 0);
+    await revocations.revokeSession('S1', 999_999_999_999);
+    expect(Object.fromEntries(entries)).toEqual({ 'rs:S0': '0', 'rs:S1': '999999999999' });
+    expect(deadRevocationKeys([{ key: 'rs:S1', value: entries.get('rs:S1')! }], 999_999_999_998)).toEqual([]);
+  });
+
+  test('a user: a user, revokedBefore and expiresAt in epoch seconds', async () => {
+    const { store, entries, updates } = recordingStore();
+    const revocations = keyValueRevocationStore(store);
+    await expect(revocations.revokeUser('', 1_000, 5_000)).rejects.toThrow(
+      new RevocationError('a user is required'),
+    );
+    await expect(revocations.revokeUser('bob', -1, 5_000)).rejects.toThrow(
+      new RevocationError('revokedBefore must be epoch seconds'),
+    );
+    await expect(revocations.revokeUser('bob', 1_000, 1_000_000_000_000)).rejects.toThrow(
+      new RevocationError('expiresAt must be epoch seconds'),
+    );
+    expect(updates).toEqual([]);
+    await revocations.revokeUser('bob', 0, 999_999_999_999);
+    expect(Object.fromEntries(entries)).toEqual({ 'ru:bob': '0:999999999999' });
+  });
+
+  test('the refusal is a RevocationError with the code ERR_REVOCATION', async () => {
+    const revocations = keyValueRevocationStore(recordingStore().store);
+    await expect(revocations.revokeSession('', 5_000)).rejects.toMatchObject({
+      name: 'RevocationError',
+      code: 'ERR_REVOCATION',
+    });
+  });
 });
 
 describe('file store on .local/kvs.json', () => {

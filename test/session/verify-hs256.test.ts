@@ -127,6 +127,40 @@ describe('verifyHs256SessionToken', () => {
     expect(await reasonOf(`${input}.${hmac(SECRET, input)}`)).toBe('malformed');
   });
 
+  it('refuses a token with anything around its three parts: spaces, quotes, a fourth part in front', async () => {
+    const t = token();
+    for (const bad of [` ${t}`, `${t} `, `"${t}"`, `${t}\n`, `!${t}`, `x.${t}`]) {
+      expect([bad.slice(0, 5), await reasonOf(bad)]).toEqual([bad.slice(0, 5), 'malformed']);
+    }
+  });
+
+  it('refuses a payload in standard base64 (+ and /) even when correctly signed: JWS is base64url', async () => {
+    const standard = Buffer.from(JSON.stringify(claims({ sub: 'a>>?~' })))
+      .toString('base64')
+      .replace(/=+$/, '');
+    expect(standard).toMatch(/[+/]/);
+    const input = `${b64({ alg: 'HS256', kid: 'h1' })}.${standard}`;
+    expect(await reasonOf(`${input}.${hmac(SECRET, input)}`)).toBe('malformed');
+  });
+
+  it('refuses exp, iat or nbf written past the range of a number (1e999 parses as Infinity)', async () => {
+    const signed = (json: string) => {
+      const input = `${b64({ alg: 'HS256', kid: 'h1' })}.${Buffer.from(json).toString('base64url')}`;
+      return `${input}.${hmac(SECRET, input)}`;
+    };
+    const text = JSON.stringify(claims({ nbf: NOW - 10 }));
+    expect(await reasonOf(signed(text))).toBe('ok');
+    for (const [claim, value] of [
+      ['exp', '1e999'],
+      ['iat', '-1e999'],
+      ['nbf', '-1e999'],
+    ] as const) {
+      const json = text.replace(new RegExp(`"${claim}":\\d+`), `"${claim}":${value}`);
+      expect(json).toContain(`"${claim}":${value}`);
+      expect([claim, await reasonOf(signed(json))]).toEqual([claim, 'bad-claims']);
+    }
+  });
+
   it('applies the clock skew on exp, nbf and iat in the safe direction only', async () => {
     // exp: still valid up to skew seconds after it, never longer.
     expect(await reasonOf(token(claims({ exp: NOW - 29 })))).toBe('ok');

@@ -161,4 +161,33 @@ describe('edge verifier (node:crypto) against the jose verifier', () => {
     const edAsEs = `${b64({ alg: 'EdDSA', kid: 'es' })}.${p}.${good.split('.')[2]}`;
     expect(verifySessionTokenSync(edAsEs, edgeKeys, OPTIONS)).toEqual({ ok: false, reason: 'bad-algorithm' });
   });
+
+  it('names a missing sub or sid bad-claims, as jose does, even in a token issued in the future', async () => {
+    const base = {
+      sub: 'a',
+      sid: 's',
+      iss: 'edge-auth',
+      aud: 'edge-auth-media',
+      iat: NOW + 31, // past the 30 s skew: not-yet-valid, were sub and sid present
+      exp: NOW + 60,
+      auth_time: NOW,
+      amr: 'pwd',
+      grants: ['/media/a/*'],
+    };
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'es' }).sign(signers.es.key);
+    expect(verifySessionTokenSync(await sign(base), edgeKeys, OPTIONS)).toEqual({
+      ok: false,
+      reason: 'not-yet-valid',
+    });
+    for (const missing of ['sub', 'sid']) {
+      const token = await sign(Object.fromEntries(Object.entries(base).filter(([k]) => k !== missing)));
+      const [jose, edge] = await agree(token);
+      expect([missing, jose, edge]).toEqual([
+        missing,
+        { ok: false, reason: 'bad-claims' },
+        { ok: false, reason: 'bad-claims' },
+      ]);
+    }
+  });
 });
