@@ -24,6 +24,9 @@ export interface KeyValueReader {
   get(key: string): Promise<string | undefined>;
 }
 
+/** `ru:<sub>` values as src/session/revocation.ts writes them; anything else fails closed. */
+const USER_REVOCATION = /^(\d{1,12}):\d{1,12}$/;
+
 /**
  * Revocation entries (contract with src/session/revocation.ts `isRevokedBy`): `rs:<sid>` →
  * `"<expiresAt>"` revokes one session; `ru:<sub>` → `"<revokedBefore>:<expiresAt>"` revokes every
@@ -36,8 +39,8 @@ export function isRevokedByEntries(
 ): boolean {
   if (entries.session !== undefined) return true;
   if (entries.user === undefined) return false;
-  const before = Number(entries.user.split(':', 1)[0]);
-  return !Number.isFinite(before) || claims.auth_time < before;
+  const m = USER_REVOCATION.exec(entries.user);
+  return !m || claims.auth_time < Number(m[1]);
 }
 
 export async function decideFunctionMode(

@@ -14,7 +14,7 @@ import { planCookieSets } from '../session/cookie-plan';
 import { MAX_COOKIE_BYTES, SessionTooLargeError } from '../session/cookie-size';
 import { parseGrants } from '../session/grants';
 import type { SessionSigningKey, SessionVerifyKey } from '../session/keys';
-import type { RevocationStore } from '../session/revocation';
+import { type RevocationStore, revocationExpiresAt } from '../session/revocation';
 import { issueSessionToken, type SessionClaims, verifySessionToken } from '../session/token';
 import { mediaType, parseCredentials, parseViewerHost, safeNextPath } from './body';
 import { ORIGIN_SECRET_HEADER, VIEWER_HOST_HEADER, VIEWER_IP_HEADER } from './headers';
@@ -398,7 +398,11 @@ async function logout(req: AuthRequest, ctx: LoginContext, now: number): Promise
     if (session.ok) {
       const { sid, auth_time } = session.claims;
       try {
-        await ctx.revocations.revokeSession(sid, auth_time + ctx.settings.session.absoluteLifetimeSeconds);
+        const { absoluteLifetimeSeconds, clockSkewSeconds } = ctx.settings.session;
+        await ctx.revocations.revokeSession(
+          sid,
+          revocationExpiresAt(auth_time + absoluteLifetimeSeconds, clockSkewSeconds),
+        );
       } catch (error) {
         console.error(JSON.stringify({ loginError: (error as { code?: string }).code ?? 'ERR_REVOCATION' }));
         // Cookies are kept, so the viewer can try again and the revocation is not silently lost.

@@ -65,6 +65,15 @@ export function revocationExpiry(key: string, value: string): number | undefined
   return undefined;
 }
 
+/**
+ * When a revocation of a session that ends at `sessionEndsAt` may be deleted. The edge accepts a
+ * token until `exp + clockSkewSeconds` (and `exp` never passes the session's absolute end), so an
+ * entry pruned at the session's end would let a copied token back in for up to the skew.
+ */
+export function revocationExpiresAt(sessionEndsAt: number, clockSkewSeconds: number): number {
+  return sessionEndsAt + clockSkewSeconds;
+}
+
 /** Keys of revocation entries that are dead at `now` (expired, or unparseable); other keys are left alone. */
 export function deadRevocationKeys(entries: { key: string; value: string }[], now: number): string[] {
   const dead: string[] = [];

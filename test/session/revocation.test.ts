@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { kvsKeyValueStore } from '../../src/deploy/kvs';
 import type { KeyValueStore } from '../../src/deploy/kvs-store';
+import { isRevokedByEntries } from '../../src/edge/decide-function';
 import { fileKeyValueStore, readKvsFile } from '../../src/local/kvs-file';
 import {
   deadRevocationKeys,
@@ -18,7 +19,10 @@ import { startKvsStandIn } from '../deploy/kvs-stand-in';
 
 const claims = { sid: 'S1', sub: 'alice', auth_time: 1_000 };
 
-describe('isRevokedBy (the rule the function-mode edge mirrors)', () => {
+describe.each([
+  ['isRevokedBy (login, CLI)', isRevokedBy],
+  ['isRevokedByEntries (the function-mode edge)', isRevokedByEntries],
+])('%s: which stored entries revoke a session', (_name, revoked) => {
   test.each([
     [{}, false],
     [{ session: '5000' }, true],
@@ -27,8 +31,30 @@ describe('isRevokedBy (the rule the function-mode edge mirrors)', () => {
     [{ user: '999:50000' }, false],
     [{ user: 'garbage' }, true], // fail closed
     [{ user: '' }, true],
+    // Values Number() would read but the writer never writes: fail closed, not "signed in after".
+    [{ user: ' ' }, true],
+    [{ user: '0x3E8:9' }, true],
+    [{ user: '1e3:9' }, true],
+    [{ user: '1001' }, true],
+    [{ user: '1001:' }, true],
   ])('%j → %s', (entries, expected) => {
-    expect(isRevokedBy(entries, claims)).toBe(expected);
+    expect(revoked(entries, claims)).toBe(expected);
+  });
+});
+
+describe('isRevokedBy (the rule the function-mode edge mirrors)', () => {
+  test('the function-mode edge decides every stored value as login and the CLI do', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.string(), { nil: undefined }),
+        fc.oneof(fc.string(), fc.stringMatching(/^\d{1,4}:\d{1,4}$/)),
+        fc.integer({ min: 0, max: 20_000 }),
+        (session, user, authTime) => {
+          const c = { auth_time: authTime };
+          expect(isRevokedByEntries({ session, user }, c)).toBe(isRevokedBy({ session, user }, c));
+        },
+      ),
+    );
   });
 
   test('never throws on arbitrary stored values', () => {

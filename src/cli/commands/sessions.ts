@@ -3,7 +3,7 @@ import { resolveSettings } from '../../config/settings';
 import { stackOutput } from '../../deploy/aws';
 import type { KeyValueStore } from '../../deploy/kvs-store';
 import { fileKeyValueStore } from '../../local/kvs-file';
-import { keyValueRevocationStore, pruneRevocations } from '../../session/revocation';
+import { keyValueRevocationStore, pruneRevocations, revocationExpiresAt } from '../../session/revocation';
 import { type CliIo, type Command, parseOptions, UsageError } from '../io';
 
 /** The stack output that names the stage's KeyValueStore (serverless.yml). */
@@ -78,21 +78,21 @@ export const revokeCommand: Command = {
     if (values.user !== undefined && values.user.length === 0)
       throw new UsageError('--user must not be empty');
     const { stage, store, where } = await openStore(values, io);
-    const lifetime = resolveSettings(stage).session.absoluteLifetimeSeconds;
+    const { absoluteLifetimeSeconds: lifetime, clockSkewSeconds } = resolveSettings(stage).session;
     const revocations = keyValueRevocationStore(store);
     const now = Math.floor(Date.now() / 1000);
     if (values.user !== undefined) {
       // +1: a session signed in during this very second is revoked too (auth_time has whole seconds).
       const before = now + 1;
-      await revocations.revokeUser(values.user, before, before + lifetime);
+      const until = revocationExpiresAt(before + lifetime, clockSkewSeconds);
+      await revocations.revokeUser(values.user, before, until);
       io.out(
-        `sessions revoke: every session of "${values.user}" signed in before ${iso(before)} is revoked (until ${iso(before + lifetime)}) in ${where}`,
+        `sessions revoke: every session of "${values.user}" signed in before ${iso(before)} is revoked (until ${iso(until)}) in ${where}`,
       );
     } else {
-      await revocations.revokeSession(values.session!, now + lifetime);
-      io.out(
-        `sessions revoke: session ${values.session} is revoked (until ${iso(now + lifetime)}) in ${where}`,
-      );
+      const until = revocationExpiresAt(now + lifetime, clockSkewSeconds);
+      await revocations.revokeSession(values.session!, until);
+      io.out(`sessions revoke: session ${values.session} is revoked (until ${iso(until)}) in ${where}`);
     }
     return 0;
   },
