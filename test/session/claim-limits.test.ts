@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { CompactSign, SignJWT } from 'jose';
 import {
   importSessionPrivateKey,
   importSessionPublicKey,
@@ -93,14 +93,14 @@ describe('claim limits, both verifiers', () => {
 
   // jose names a missing or non-numeric iat/nbf "not-yet-valid" (its claim check is on iat/nbf);
   // the edge says bad-claims. Both refuse, which is what the viewer sees; the reason is for logs.
-  it.each<[string, Record<string, unknown>]>([
-    ['without iat', { iat: undefined }],
-    ['with a text iat', { iat: String(NOW) }],
-    ['with a text nbf', { nbf: String(NOW) }],
-    ['with a text exp', { exp: String(NOW + 600) }],
-  ])('a token %s is refused by both', async (_name, change) => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ['without iat', { iat: undefined }, 'not-yet-valid'],
+    ['with a text iat', { iat: String(NOW) }, 'not-yet-valid'],
+    ['with a text nbf', { nbf: String(NOW) }, 'not-yet-valid'],
+    ['with a text exp', { exp: String(NOW + 600) }, 'bad-claims'],
+  ])('a token %s is refused by both', async (_name, change, joseReason) => {
     const [jose, edge] = await outcomes(await sign({ ...CLAIMS, ...change }));
-    expect(jose!.ok).toBe(false);
+    expect(jose).toEqual({ ok: false, reason: joseReason });
     expect(edge).toEqual({ ok: false, reason: 'bad-claims' });
   });
 
@@ -131,6 +131,12 @@ describe('claim limits, both verifiers', () => {
     await expectBoth({ ...CLAIMS, grants: [] }, { ok: true });
   });
 
+  it('64 grants pass; 65 are bad claims even when each grant is valid', async () => {
+    const grants = (n: number) => Array.from({ length: n }, (_, i) => `/media/c${i}/*`);
+    await expectBoth({ ...CLAIMS, grants: grants(64) }, { ok: true });
+    await expectBoth({ ...CLAIMS, grants: grants(65) }, { ok: false, reason: 'bad-claims' });
+  });
+
   it('the returned claims are the signed ones, grants de-duplicated', async () => {
     const token = await sign({ ...CLAIMS, grants: ['/media/a/*', '/media/a/*'] });
     for (const outcome of await outcomes(token)) {
@@ -157,6 +163,34 @@ describe('claim limits, both verifiers', () => {
     token = await signWith(header, { ...claims, pad: `${claims.pad}x` });
     expect(token.length).toBeGreaterThan(MAX_TOKEN_LENGTH);
     for (const outcome of await outcomes(token)) expect(outcome).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('token shape, both verifiers', () => {
+  it('a signed token with anything before or after it is malformed, not read', async () => {
+    const token = await sign(CLAIMS);
+    for (const wrapped of [
+      ` ${token}`,
+      `${token} `,
+      `${token}\n`,
+      `\t${token}`,
+      `x!${token}`,
+      `${token}!x`,
+    ]) {
+      for (const outcome of await outcomes(wrapped))
+        expect(outcome).toEqual({ ok: false, reason: 'malformed' });
+    }
+  });
+
+  it('a JWT-shaped string whose header or payload is not JSON is malformed, even when signed', async () => {
+    const s = (await sign(CLAIMS)).split('.')[2]!;
+    const notJson = Buffer.from('not json').toString('base64url');
+    const signedNotJson = await new CompactSign(new TextEncoder().encode('not json'))
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .sign(signing.key);
+    for (const junk of ['a.b.c', `${notJson}.${notJson}.${s}`, signedNotJson]) {
+      for (const outcome of await outcomes(junk)) expect(outcome).toEqual({ ok: false, reason: 'malformed' });
+    }
   });
 });
 

@@ -27,6 +27,34 @@ describe('planCookieSets', () => {
     expect(plan.sets[0]!.cookiePath).toBe('/media/c1/');
   });
 
+  it('a grant covered by a broader one never widens the policy to its folder', () => {
+    // `/media/course-4*` covers the lecture file: the one set is that grant itself, not a merge
+    // of two sets into `/media/*` (which would let CloudFront serve every course).
+    const plan = planCookieSets(['/media/course-4*', '/media/course-42/intro.m3u8'], OPTS);
+    expect(plan).toEqual({
+      sets: [{ pattern: '/media/course-4*', cookiePath: '/media/', grants: ['/media/course-4*'] }],
+      collapsed: false,
+    });
+  });
+
+  it('a merged set names every grant it stands for, and the sets around it stay', () => {
+    const plan = planCookieSets(['/media/a/*.m3u8', '/media/b/*', '/media/a/hd/*'], OPTS);
+    expect(plan).toEqual({
+      sets: [
+        { pattern: '/media/a/*', cookiePath: '/media/a/', grants: ['/media/a/*.m3u8', '/media/a/hd/*'] },
+        { pattern: '/media/b/*', cookiePath: '/media/b/', grants: ['/media/b/*'] },
+      ],
+      collapsed: false,
+    });
+  });
+
+  it('exactly maxCookieSets sets are issued as they are', () => {
+    const grants = ['/media/a/*', '/media/b/*', '/media/c/*', '/media/d/*'];
+    const plan = planCookieSets(grants, OPTS);
+    expect(plan.collapsed).toBe(false);
+    expect(plan.sets.map((s) => s.pattern)).toEqual(grants);
+  });
+
   it('collapses to one prefix-wide set past maxCookieSets', () => {
     const grants = ['/media/a/*', '/media/b/*', '/media/c/*', '/media/d/*', '/media/e/*'];
     const plan = planCookieSets(grants, OPTS);

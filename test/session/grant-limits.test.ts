@@ -1,3 +1,4 @@
+import { grantListProblem } from '../../src/session/grant-match';
 import { GrantError, MAX_GRANTS, parseGrants, validateGrant } from '../../src/session/grants';
 
 /**
@@ -70,6 +71,25 @@ describe('grant refusals name the grant and the rule', () => {
     ['/media/', 'grant "/media/" names only the folder: use "/media/*" for everything under it'],
   ])('%j: %s', (pattern, message) => {
     expect(refusal(pattern).message).toBe(message);
+  });
+
+  it('refuses a "+" with the reason (S3 reads it as a space) and what to do instead', () => {
+    const message = refusal('/media/c++/*').message;
+    expect(message).toMatch(
+      /^grant "\/media\/c\+\+\/\*" has "\+": S3 reads a raw "\+" in a URL path as a space/,
+    );
+    expect(message).toContain('no URL can name that key for CloudFront, the edge and S3 alike');
+    expect(message).toContain('rename the folder (e.g. "cpp")');
+  });
+
+  it('a grants list in a token is judged with the same words: not a list, too long, or its first bad grant', () => {
+    const list = (n: number) => Array.from({ length: n }, (_, i) => `/media/c${i}/*`);
+    expect(grantListProblem('/media/a/*', PREFIX)).toBe('grants must be an array of path patterns');
+    expect(grantListProblem(list(MAX_GRANTS), PREFIX)).toBeUndefined();
+    expect(grantListProblem(list(MAX_GRANTS + 1), PREFIX)).toBe('at most 64 grants are allowed');
+    expect(grantListProblem(['/media/a/*', '/etc/*', '/media/a b'], PREFIX)).toBe(
+      'grant "/etc/*" must start with the protected prefix "/media/"',
+    );
   });
 
   it('accepts every character the rule lists, and dots inside names', () => {

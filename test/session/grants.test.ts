@@ -5,6 +5,7 @@ import {
   GrantError,
   grantDirectory,
   parseGrants,
+  pathMatchesGrants,
   validateGrant,
 } from '../../src/session/grants';
 import { globMatches } from './fixtures';
@@ -58,6 +59,7 @@ describe('grantDirectory and coversGrant', () => {
     ['/media/course-4*', '/media/'],
     ['/media/a/b/x.m3u8', '/media/a/b/'],
     ['/media/a/?/x', '/media/a/'],
+    ['/media/a/b/', '/media/a/b/'],
   ])('%s lives in %s', (g, dir) => {
     expect(grantDirectory(g)).toBe(dir);
   });
@@ -67,6 +69,9 @@ describe('grantDirectory and coversGrant', () => {
     expect(coversGrant('/media/a/*', '/media/a/x.ts')).toBe(true);
     expect(coversGrant('/media/a/*', '/media/b/*')).toBe(false);
     expect(coversGrant('/media/a/*.ts', '/media/a/x.ts')).toBe(false);
+    // Every grant covers itself, wildcard or not.
+    expect(coversGrant('/media/a/x.ts', '/media/a/x.ts')).toBe(true);
+    expect(coversGrant('/media/a/*.ts', '/media/a/*.ts')).toBe(true);
   });
 });
 
@@ -108,6 +113,29 @@ describe('compileGrants', () => {
     const re = compileGrants(['/media/a.b/+x=1']);
     expect(re.test('/media/a.b/+x=1')).toBe(true);
     expect(re.test('/media/aXb/+x=1')).toBe(false);
+  });
+
+  it('a grant matches from the start of the path: the same folder nested deeper is not granted', () => {
+    const grants = ['/media/course-42/*'];
+    expect(pathMatchesGrants('/media/course-42/seg-1.m4s', grants)).toBe(true);
+    expect(pathMatchesGrants('/media/other/media/course-42/seg-1.m4s', grants)).toBe(false);
+    expect(pathMatchesGrants('/media/x/course-42/seg-1.m4s', grants)).toBe(false);
+  });
+
+  it('a trailing * also matches nothing at all', () => {
+    expect(pathMatchesGrants('/media/course-42', ['/media/course-42*'])).toBe(true);
+    expect(pathMatchesGrants('/media/course-42/', ['/media/course-42/*'])).toBe(true);
+    expect(pathMatchesGrants('/media/intro.mp4', ['/media/intro.mp4**'])).toBe(true);
+    expect(pathMatchesGrants('/media/course-4', ['/media/course-42*'])).toBe(false);
+  });
+
+  it('a matcher keeps the grants it was made from when the caller changes its list later', () => {
+    const grants = ['/media/course-42/*'];
+    const matcher = compileGrants(grants);
+    grants.push('/media/*');
+    grants[0] = '/media/course-7/*';
+    expect(matcher.test('/media/course-42/a.m4s')).toBe(true);
+    expect(matcher.test('/media/course-7/a.m4s')).toBe(false);
   });
 
   it('matches nothing for no grants', () => {

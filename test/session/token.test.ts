@@ -1,12 +1,14 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import {
+  importSessionHmacKey,
   importSessionPrivateKey,
   importSessionPublicKey,
   type SessionVerifyKey,
 } from '../../src/session/keys';
 import { type IssueInput, issueSessionToken, verifySessionToken } from '../../src/session/token';
+import { verifyHs256SessionToken } from '../../src/session/verify-hs256';
 import { sessionKey } from './fixtures';
 
 const NOW = 1_800_000_000;
@@ -59,6 +61,42 @@ describe('session tokens', () => {
     }
     expect(signer1.signing.alg).toBe('ES256');
     expect(signer2.signing.alg).toBe('EdDSA');
+  });
+
+  it('names its algorithm, key id and type JWT in the header (RFC 7519 section 5.1)', async () => {
+    const { token } = await issueSessionToken(base, signer1.signing);
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
+    expect(header).toEqual({ alg: 'ES256', kid: 'k1', typ: 'JWT' });
+  });
+
+  it('an HS256 key from its base64url secret (function edge mode) signs tokens both verifiers accept', async () => {
+    const secret = randomBytes(32).toString('base64url');
+    const key = importSessionHmacKey('h1', secret);
+    expect(key.kid).toBe('h1');
+    expect(key.alg).toBe('HS256');
+    const { token, claims } = await issueSessionToken(base, key);
+    // The login function (jose) on /auth/refresh...
+    expect(await verifySessionToken(token, new Map([['h1', key]]), opts())).toEqual({ ok: true, claims });
+    // ...and the CloudFront Function, whose HMAC is keyed by the decoded secret bytes.
+    const hmac = (s: string, input: string) =>
+      createHmac('sha256', Buffer.from(s, 'base64url')).update(input).digest('base64url');
+    const lookup = async (kid: string) => (kid === 'h1' ? secret : undefined);
+    expect(await verifyHs256SessionToken(token, lookup, hmac, opts())).toEqual({ ok: true, claims });
+  });
+
+  it('with an expired-grace window (/auth/refresh) a token is read until exp + skew + grace, not after', async () => {
+    const { token } = await issueSessionToken(base, signer1.signing);
+    const exp = NOW + 3600;
+    const grace = { expiredGraceSeconds: 600 };
+    expect((await verifySessionToken(token, keys, { ...opts(exp + 30 + 600 - 1), ...grace })).ok).toBe(true);
+    expect(await verifySessionToken(token, keys, { ...opts(exp + 30 + 600), ...grace })).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+    expect(await verifySessionToken(token, keys, opts(exp + 30 + 600 - 1))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
   });
 
   it('caps exp at the absolute lifetime', async () => {

@@ -137,6 +137,57 @@ describe('edge verifier (node:crypto) against the jose verifier', () => {
     expect(a).toEqual({ ok: false, reason: 'expired' });
   });
 
+  const CLAIMS = {
+    sub: 'alice',
+    sid: 's1',
+    iss: 'edge-auth',
+    aud: 'edge-auth-media',
+    iat: NOW,
+    exp: NOW + 600,
+    auth_time: NOW,
+    amr: 'pwd',
+    grants: ['/media/a/*'],
+  };
+
+  it.each(['es', 'ed'] as const)(
+    'a %s session token passes the edge verifier with its claims',
+    async (which) => {
+      const signer = signers[which];
+      const token = await new SignJWT(CLAIMS)
+        .setProtectedHeader({ alg: signer.alg, kid: which })
+        .sign(signer.key);
+      expect(verifySessionTokenSync(token, edgeKeys, OPTIONS)).toEqual({ ok: true, claims: CLAIMS });
+    },
+  );
+
+  it.each(['es', 'ed'] as const)(
+    'a %s token with a changed payload is refused as bad-signature by both',
+    async (which) => {
+      const signer = signers[which];
+      const token = await new SignJWT(CLAIMS)
+        .setProtectedHeader({ alg: signer.alg, kid: which })
+        .sign(signer.key);
+      const [h, , s] = token.split('.');
+      const forged = `${h}.${b64({ ...CLAIMS, grants: ['/media/*'] })}.${s}`;
+      const [jose, edge] = await agree(forged);
+      expect(jose).toEqual({ ok: false, reason: 'bad-signature' });
+      expect(edge).toEqual({ ok: false, reason: 'bad-signature' });
+    },
+  );
+
+  it('refuses an algorithm other than ES256 and EdDSA as bad-algorithm before looking at the kid', async () => {
+    const p = b64(CLAIMS);
+    const sig = b64('x'.repeat(64));
+    for (const alg of ['none', 'RS256', 'HS256']) {
+      for (const kid of ['es', 'nobody']) {
+        const [jose, edge] = await agree(`${b64({ alg, kid })}.${p}.${sig}`);
+        expect(edge).toEqual({ ok: false, reason: 'bad-algorithm' });
+        // jose also lists HS256 (the function mode's login keys), so it looks the kid up first there.
+        if (alg !== 'HS256') expect(jose).toEqual({ ok: false, reason: 'bad-algorithm' });
+      }
+    }
+  });
+
   it('gives the same reasons for the classic attacks', async () => {
     const good = await new SignJWT({
       sub: 'a',
