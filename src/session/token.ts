@@ -96,7 +96,6 @@ function failureOf(error: unknown): TokenFailure {
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'bad-signature';
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
-    case 'ERR_JOSE_NOT_SUPPORTED':
       return 'bad-algorithm';
     case 'ERR_UNKNOWN_KID':
       return 'unknown-key';

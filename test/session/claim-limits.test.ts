@@ -1,3 +1,4 @@
+import { sign as cryptoSign } from 'node:crypto';
 import { CompactSign, SignJWT } from 'jose';
 import {
   importSessionPrivateKey,
@@ -223,6 +224,20 @@ describe('token shape, edge verifier', () => {
       ok: false,
       reason: 'malformed',
     });
+  });
+
+  it('a header naming a critical extension neither verifier knows is malformed for both (RFC 7515 section 4.1.11)', async () => {
+    // Signed over the crit header (by hand: jose refuses to sign it), so only the extension can be the reason.
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const input = `${b64({ alg: 'ES256', kid: 'k1', crit: ['x-ext'], 'x-ext': 1 })}.${b64(CLAIMS)}`;
+    const signature = cryptoSign('sha256', Buffer.from(input), {
+      key: key.privateKeyPem,
+      dsaEncoding: 'ieee-p1363',
+    });
+    expect(await outcomes(`${input}.${signature.toString('base64url')}`)).toEqual([
+      { ok: false, reason: 'malformed' },
+      { ok: false, reason: 'malformed' },
+    ]);
   });
 
   it('a signature of the wrong length is a bad signature, not a crash', async () => {

@@ -13,6 +13,7 @@ import {
   keyValueRevocationStore,
   pruneRevocations,
   RevocationError,
+  revocationExpiresAt,
   revocationExpiry,
 } from '../../src/session/revocation';
 import { startKvsStandIn } from '../deploy/kvs-stand-in';
@@ -80,6 +81,20 @@ test('dead entries: past expiresAt or unparseable; other keys (HMAC keys) are ne
     { key: 'key:k1', value: 'c2VjcmV0' },
   ];
   expect(deadRevocationKeys(entries, 200)).toEqual(['rs:a', 'ru:c', 'ru:e']);
+});
+
+test('an entry is dead from the second of its expiresAt (the edge refuses the last token as expired by then), alive the second before', () => {
+  const entries = [
+    { key: 'rs:a', value: '200' },
+    { key: 'ru:b', value: '50:200' },
+  ];
+  expect(deadRevocationKeys(entries, 199)).toEqual([]);
+  expect(deadRevocationKeys(entries, 200)).toEqual(['rs:a', 'ru:b']);
+});
+
+test('a revocation is kept until the session ends plus the clock skew', () => {
+  // A session that ends at 1000 has a last token with exp <= 1000, accepted until exp + 30 s.
+  expect(revocationExpiresAt(1000, 30)).toBe(1030);
 });
 
 test('an entry whose value is not exactly the documented digits is dead, whatever digits it holds', () => {
