@@ -48,8 +48,13 @@ export async function startSsmStandIn(): Promise<SsmStandIn> {
       if (target === 'AmazonSSM.GetParameter') {
         const p = params.get(input.Name);
         if (!p) return send(400, { __type: 'ParameterNotFound', message: '' });
+        // As SSM does: a SecureString read without WithDecryption answers its ciphertext, not its value.
+        const value =
+          p.type === 'SecureString' && input.WithDecryption !== true
+            ? `AQICAH${Buffer.from(p.value).toString('hex')}`
+            : p.value;
         return send(200, {
-          Parameter: { Name: input.Name, Type: p.type, Value: p.value, Version: p.version },
+          Parameter: { Name: input.Name, Type: p.type, Value: value, Version: p.version },
         });
       }
       return send(400, { __type: 'InvalidAction', message: target });
