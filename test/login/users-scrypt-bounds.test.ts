@@ -41,8 +41,9 @@ describe('hashPassword cost bounds (users add)', () => {
     expect(scryptSpy).not.toHaveBeenCalled();
   });
 
-  it('accepts logN 20: with a bad p the refusal is about r and p, not logN', async () => {
-    await expect(hashPassword('pw', { logN: 20, p: 17 })).rejects.toThrow(
+  it('accepts logN 20: with a bad r the refusal is about r and p, not logN', async () => {
+    // r: 0 rather than a large r or p, so that no mistake in the bounds can start a 1 GiB scrypt.
+    await expect(hashPassword('pw', { logN: 20, r: 0 })).rejects.toThrow(
       new UsersError('scrypt r must be 1-32 and p 1-16'),
     );
   });
