@@ -36,12 +36,8 @@ export function parseCredentials(
     }
     ({ username, password, next } = parsed as Record<string, unknown>);
   } else {
-    let form: URLSearchParams;
-    try {
-      form = new URLSearchParams(text);
-    } catch {
-      return { ok: false, status: 400, message: 'The form body is malformed.' };
-    }
+    // Never throws on a string (WHATWG URL): a lone surrogate becomes U+FFFD, a bad %-escape stays as it is.
+    const form = new URLSearchParams(text);
     username = form.get('username') ?? undefined;
     password = form.get('password') ?? undefined;
     next = form.get('next') ?? undefined;
