@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AuthRequest } from '../../src/login/http';
 import { hashPassword } from '../../src/login/users';
 import { cloudFrontKey, sessionKey } from '../session/fixtures';
 
@@ -79,4 +80,22 @@ export function browserCookies(setCookies: string[], path: string): Record<strin
   const out: Record<string, string> = {};
   for (const c of jar) if (!(c.name in out)) out[c.name] = c.value;
   return out;
+}
+
+/** A JSON sign-in request as CloudFront's /auth/* origin hands it over (`json` becomes the body). */
+export function authRequest(host: string, over: Partial<AuthRequest> & { json?: unknown } = {}): AuthRequest {
+  const { json, headers, ...rest } = over;
+  return {
+    method: 'POST',
+    path: '/auth/login',
+    cookies: [],
+    body: json === undefined ? undefined : JSON.stringify(json),
+    ...rest,
+    headers: {
+      'content-type': 'application/json',
+      'x-auth-viewer-host': host,
+      origin: `https://${host}`,
+      ...headers,
+    },
+  };
 }

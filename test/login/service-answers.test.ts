@@ -9,7 +9,7 @@ import type { AuthRequest, AuthResponse } from '../../src/login/http';
 import { createOidcVerifier } from '../../src/login/oidc';
 import { handleAuthRequest, isAcceptedSecret, type LoginContext } from '../../src/login/service';
 import { fileRevocationStore } from '../../src/session/revocation';
-import { type LoginFixture, loginFixture, parseSetCookie } from './helpers';
+import { authRequest, type LoginFixture, loginFixture, parseSetCookie } from './helpers';
 
 /**
  * The precise answers of the login service a browser, a player or an operator reads: status,
@@ -17,7 +17,6 @@ import { type LoginFixture, loginFixture, parseSetCookie } from './helpers';
  * path with which Max-Age, and where a form post is sent next.
  */
 const HOST = 'd111111abcdef8.cloudfront.net';
-const ORIGIN = `https://${HOST}`;
 const PLAYER = 'https://player.example.com';
 const NOW = 1_800_000_000_000;
 const SESSION = '__Host-edge_session';
@@ -40,17 +39,7 @@ beforeAll(async () => {
   ctx = await loadLoginContext(fx.env, { dummyHash: fx.dummyHash });
 });
 
-function req(over: Partial<AuthRequest> & { json?: unknown } = {}): AuthRequest {
-  const { json, headers, ...rest } = over;
-  return {
-    method: 'POST',
-    path: '/auth/login',
-    cookies: [],
-    body: json === undefined ? undefined : JSON.stringify(json),
-    ...rest,
-    headers: { 'content-type': 'application/json', 'x-auth-viewer-host': HOST, origin: ORIGIN, ...headers },
-  };
-}
+const req = (over: Partial<AuthRequest> & { json?: unknown } = {}) => authRequest(HOST, over);
 
 const alice = { username: 'alice', password: 'alice-secret' };
 const body = (r: AuthResponse) => JSON.parse(r.body);

@@ -13,7 +13,7 @@ import type { AuthRequest } from '../../src/login/http';
 import { createOidcVerifier } from '../../src/login/oidc';
 import { handleAuthRequest, type LoginContext } from '../../src/login/service';
 import { fileRevocationStore } from '../../src/session/revocation';
-import { browserCookies, type LoginFixture, loginFixture, parseSetCookie } from './helpers';
+import { authRequest, browserCookies, type LoginFixture, loginFixture, parseSetCookie } from './helpers';
 
 const HOST = 'd111111abcdef8.cloudfront.net';
 const ORIGIN = `https://${HOST}`;
@@ -23,22 +23,7 @@ const SESSION = '__Host-edge_session';
 let fx: LoginFixture;
 let ctx: LoginContext;
 
-function req(over: Partial<AuthRequest> & { json?: unknown } = {}): AuthRequest {
-  const { json, headers, ...rest } = over;
-  return {
-    method: 'POST',
-    path: '/auth/login',
-    cookies: [],
-    body: json === undefined ? undefined : JSON.stringify(json),
-    ...rest,
-    headers: {
-      'content-type': 'application/json',
-      'x-auth-viewer-host': HOST,
-      origin: ORIGIN,
-      ...headers,
-    },
-  };
-}
+const req = (over: Partial<AuthRequest> & { json?: unknown } = {}) => authRequest(HOST, over);
 
 const alice = { username: 'alice', password: 'alice-secret' };
 const body = (r: { body: string }) => JSON.parse(r.body);
