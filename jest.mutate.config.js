@@ -26,6 +26,12 @@ if (!selected) throw new Error(`jest.mutate.config.js: unknown area "${area}"`);
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
+  // Stryker's `enableFindRelatedTests` asks Jest for the test files that depend on the mutated
+  // file. Jest answers from its file map, which holds only the files under `roots`: with the tests'
+  // folder alone it saw only the tests that import a source file directly, so a mutant of
+  // src/edge/decide-function.ts (reached through functions/cloudfront/media-session.ts) ran no
+  // test at all and "survived". The map must hold every file a test can reach.
+  roots: ['<rootDir>/test', '<rootDir>/src', '<rootDir>/functions', '<rootDir>/scripts'],
   testMatch: [...new Set(selected)],
   testPathIgnorePatterns: [
     '/node_modules/',
