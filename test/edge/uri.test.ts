@@ -7,6 +7,10 @@ describe('normalizePath', () => {
     ['/media/a%20b/x.ts', '/media/a b/x.ts'],
     ['/media/course-4%32/x.ts', '/media/course-42/x.ts'],
     ['/media/a..b/x', '/media/a..b/x'],
+    // S3 serves the key "a b.ts" for a raw `+` in a REST path, and "a+b.ts" for `%2B`.
+    ['/media/a+b.ts', '/media/a b.ts'],
+    ['/media/a++b%20c.ts', '/media/a  b c.ts'],
+    ['/media/a%2Bb.ts', '/media/a+b.ts'],
   ])('accepts %s as %s', (uri, path) => {
     expect(normalizePath(uri)).toEqual({ ok: true, path });
   });
