@@ -41,6 +41,20 @@ const KEY_LENGTH = 32;
 const HASH_FORMAT =
   /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9_-]{16,64})\$([A-Za-z0-9_-]{43})$/;
 
+/**
+ * Why scrypt must not run with these costs, or undefined when it may. The bounds keep whoever
+ * writes the users file from turning a sign-in into a memory or CPU bomb; the last rule is
+ * OpenSSL's (its EVP_PBE_scrypt refuses N >= 2^(16r)), so a hash it could never compute is refused
+ * where it is written or loaded, not at sign-in.
+ */
+export function scryptCostProblem(logN: number, r: number, p: number): string | undefined {
+  if (!Number.isInteger(logN) || logN < 10 || logN > 20) return 'scrypt logN must be from 10 to 20';
+  if (!Number.isInteger(r) || r < 1 || r > 32 || !Number.isInteger(p) || p < 1 || p > 16)
+    return 'scrypt r must be 1-32 and p 1-16';
+  if (logN >= 16 * r) return `scrypt logN ${logN} needs r of at least ${Math.floor(logN / 16) + 1}`;
+  return undefined;
+}
+
 function scrypt(password: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
   return new Promise((resolve, reject) =>
@@ -55,11 +69,8 @@ export async function hashPassword(password: string, opts: HashOptions = {}): Pr
   const logN = opts.logN ?? 15;
   const r = opts.r ?? 8;
   const p = opts.p ?? 1;
-  if (!Number.isInteger(logN) || logN < 10 || logN > 20)
-    throw new UsersError('scrypt logN must be from 10 to 20');
-  if (!Number.isInteger(r) || r < 1 || r > 32 || !Number.isInteger(p) || p < 1 || p > 16) {
-    throw new UsersError('scrypt r must be 1-32 and p 1-16');
-  }
+  const problem = scryptCostProblem(logN, r, p);
+  if (problem) throw new UsersError(problem);
   const salt = randomBytes(16);
   const key = await scrypt(password, salt, 2 ** logN, r, p);
   return `$scrypt$ln=${logN},r=${r},p=${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
@@ -72,8 +83,8 @@ export async function verifyPassword(password: string, encoded: string): Promise
   const logN = Number(m[1]);
   const r = Number(m[2]);
   const p = Number(m[3]);
-  // Bounds keep a tampered users file from turning a login into a memory or CPU bomb.
-  if (logN < 10 || logN > 20 || r < 1 || r > 32 || p < 1 || p > 16) return false;
+  // A tampered users file must not turn a sign-in into a memory or CPU bomb.
+  if (scryptCostProblem(logN, r, p)) return false;
   try {
     const expected = Buffer.from(m[5]!, 'base64url');
     const actual = await scrypt(password, Buffer.from(m[4]!, 'base64url'), 2 ** logN, r, p);
@@ -104,6 +115,10 @@ export function parseUsersFile(text: string, source: string, protectedPrefix = D
     if (typeof entry.passwordHash !== 'string' || !HASH_FORMAT.test(entry.passwordHash)) {
       throw new UsersError(`${source}: user "${entry.username}" has no valid scrypt passwordHash`);
     }
+    const [, ln, r, p] = HASH_FORMAT.exec(entry.passwordHash)!;
+    const costProblem = scryptCostProblem(Number(ln), Number(r), Number(p));
+    // Such a user could never sign in (verifyPassword answers false): say so at load.
+    if (costProblem) throw new UsersError(`${source}: user "${entry.username}": ${costProblem}`);
     let grants: string[];
     try {
       grants = parseGrants(entry.grants, protectedPrefix);

@@ -1,5 +1,11 @@
 import { scrypt } from 'node:crypto';
-import { hashPassword, UsersError, verifyPassword } from '../../src/login/users';
+import {
+  hashPassword,
+  parseUsersFile,
+  scryptCostProblem,
+  UsersError,
+  verifyPassword,
+} from '../../src/login/users';
 
 // scrypt's cost parameters travel in every hash (`$scrypt$ln=<log2 N>,r=<r>,p=<p>$salt$key`), so
 // whoever can write the users file chooses how much memory and CPU a sign-in spends: at ln=22,
@@ -122,5 +128,52 @@ describe('verifyPassword cost bounds (a tampered users file)', () => {
     expect(await verifyPassword('pw', `x${hash}`)).toBe(false);
     expect(await verifyPassword('pw', `${hash}A`)).toBe(false);
     expect(await verifyPassword('pw', `${hash}\n`)).toBe(false);
+  });
+});
+
+describe("OpenSSL's own scrypt rule: N below 2^(16r)", () => {
+  it('refuses to write a hash OpenSSL could never compute (r 1 takes logN up to 15)', async () => {
+    await expect(hashPassword('pw', { logN: 16, r: 1 })).rejects.toThrow(
+      new UsersError('scrypt logN 16 needs r of at least 2'),
+    );
+    expect(scryptSpy).not.toHaveBeenCalled();
+    expect(await hashPassword('pw', { logN: 15, r: 1 })).toMatch(/^\$scrypt\$ln=15,r=1,p=1\$/);
+  });
+
+  it('names the parameters that break it and accepts the rest of the bounds', () => {
+    expect(scryptCostProblem(16, 1, 1)).toBe('scrypt logN 16 needs r of at least 2');
+    expect(scryptCostProblem(20, 1, 1)).toBe('scrypt logN 20 needs r of at least 2');
+    expect(scryptCostProblem(15, 1, 1)).toBeUndefined();
+    expect(scryptCostProblem(20, 2, 16)).toBeUndefined();
+    expect(scryptCostProblem(10, 32, 1)).toBeUndefined();
+  });
+
+  it('answers false at sign-in without running scrypt for such a hash', async () => {
+    answerZeroKey();
+    expect(await verifyPassword('pw', hashWith('ln=16,r=1,p=1'))).toBe(false);
+    expect(scryptSpy).not.toHaveBeenCalled();
+  });
+});
+
+describe('parseUsersFile judges each hash by the same cost rules', () => {
+  const file = (params: string) =>
+    JSON.stringify({ users: [{ username: 'ann', passwordHash: hashWith(params), grants: ['/media/a/*'] }] });
+
+  it.each([
+    ['ln=30,r=8,p=1', 'scrypt logN must be from 10 to 20'],
+    ['ln=9,r=8,p=1', 'scrypt logN must be from 10 to 20'],
+    ['ln=15,r=33,p=1', 'scrypt r must be 1-32 and p 1-16'],
+    ['ln=15,r=8,p=0', 'scrypt r must be 1-32 and p 1-16'],
+    ['ln=16,r=1,p=1', 'scrypt logN 16 needs r of at least 2'],
+  ])('refuses a user whose hash says %s, naming the user', (params, why) => {
+    expect(() => parseUsersFile(file(params), 'users.json', '/media/')).toThrow(
+      new UsersError(`users.json: user "ann": ${why}`),
+    );
+  });
+
+  it('loads a user whose hash is inside every bound', () => {
+    expect(
+      parseUsersFile(file('ln=15,r=1,p=16'), 'users.json', '/media/').users.map((u) => u.username),
+    ).toEqual(['ann']);
   });
 });
