@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Key files made by the openssl command line (not by our code), in a fresh temp folder. Private
- * keys never enter git (.gitignore: *.key.pem), so the tests make their throwaway keys at run time.
+ * Key files made by the openssl command line (not by our code), in a temp folder. Private keys
+ * never enter git (.gitignore: *.key.pem), so the tests make their throwaway keys at run time, once
+ * per machine user: Jest loads this module afresh in every test file and Stryker runs the test
+ * files once per mutant, and making the keys (RSA-2048 generation, a dozen openssl processes)
+ * took about 1.5 s each time. The folder is complete before it gets its shared name (rename).
  */
 export interface OpensslKeys {
   dir: string;
@@ -17,8 +20,26 @@ export const PASSPHRASE = 'correct-horse';
 
 let cached: OpensslKeys | undefined;
 
+const SHARED = join(tmpdir(), `edge-auth-openssl-keys-v1-${process.getuid?.() ?? 'user'}`);
+const COMPLETE = 'complete';
+
 export function opensslKeys(): OpensslKeys {
   if (cached) return cached;
+  if (!existsSync(join(SHARED, COMPLETE))) {
+    const made = makeKeys();
+    try {
+      renameSync(made, SHARED);
+    } catch {
+      // Another process got there first with its own complete set.
+      rmSync(made, { recursive: true, force: true });
+    }
+  }
+  const file = (name: string) => join(SHARED, name);
+  cached = { dir: SHARED, file, text: (name) => readFileSync(file(name), 'utf8') };
+  return cached;
+}
+
+function makeKeys(): string {
   const dir = mkdtempSync(join(tmpdir(), 'edge-auth-keys-'));
   const file = (name: string) => join(dir, name);
   const ssl = (...args: string[]) =>
@@ -86,6 +107,6 @@ export function opensslKeys(): OpensslKeys {
   lines[6] = '!!!!';
   writeFileSync(file('damaged-body.key.pem'), `${lines.join('\n')}\n`);
   writeFileSync(file('empty.key.pem'), '');
-  cached = { dir, file, text: (name) => readFileSync(file(name), 'utf8') };
-  return cached;
+  writeFileSync(file(COMPLETE), '');
+  return dir;
 }
