@@ -222,6 +222,7 @@ describe('decideFunctionMode: finding the session cookie', () => {
     ['a lone quote', `${name}="`],
     ['an unclosed quote', `${name}="${good}`],
     ['a closing quote only', `${name}=${good}"`],
+    ['text, the token and a closing quote', `${name}=x${good}"`],
   ])('keeps %s as the value, which is no token (ERR_SESSION_INVALID, malformed)', async (_name, cookie) => {
     expect(await decide(request({ cookie }))).toEqual({
       kind: 'deny',
