@@ -30,10 +30,9 @@ interface SplitUrl {
 
 /** Splits an absolute http(s) URL without normalizing it; undefined when it is not one. */
 export function splitUrl(url: string): SplitUrl | undefined {
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/.exec(url);
+  const m = /^(https?):\/\/([^/?#]*)/i.exec(url);
   if (!m) return undefined;
   const scheme = m[1]!.toLowerCase();
-  if (scheme !== 'http' && scheme !== 'https') return undefined;
   let rest = url.slice(m[0].length);
   const hash = rest.indexOf('#');
   if (hash !== -1) rest = rest.slice(0, hash);
@@ -56,9 +55,11 @@ function tokenize(pattern: string): Token[] {
   return out;
 }
 
-/** Glob over one section: `*` and `?` match any character of `text` (which holds only that section). */
-function globSection(tokens: Token[], text: string, caseInsensitive: boolean): boolean {
-  const t = caseInsensitive ? text.toLowerCase() : text;
+/**
+ * Glob over the domain: `*` and `?` match any character of `authority` (which holds only that
+ * section, lower-cased by splitUrl); the pattern's letters compare lower-cased.
+ */
+function globDomain(tokens: Token[], t: string): boolean {
   // Iterative wildcard matching with single-star backtracking: linear-ish, no regex blowups.
   let ti = 0;
   let pi = 0;
@@ -66,11 +67,7 @@ function globSection(tokens: Token[], text: string, caseInsensitive: boolean): b
   let starT = 0;
   while (ti < t.length) {
     const tok = tokens[pi];
-    if (
-      tok &&
-      (tok.kind === 'one' ||
-        (tok.kind === 'lit' && (caseInsensitive ? tok.ch.toLowerCase() : tok.ch) === t[ti]))
-    ) {
+    if (tok && (tok.kind === 'one' || (tok.kind === 'lit' && tok.ch.toLowerCase() === t[ti]))) {
       pi++;
       ti++;
     } else if (tok && tok.kind === 'star') {
@@ -131,11 +128,7 @@ function matchRest(tokens: Token[], rest: string, queryStart: number, stats?: Ma
     if (tokens.length !== n) return false;
     if (stats) stats.steps += 1;
     return tokens.every((tok, j) =>
-      tok.kind === 'one'
-        ? true
-        : tok.kind === 'sep'
-          ? j === q
-          : tok.kind === 'lit' && j !== q && tok.ch === rest[j],
+      tok.kind === 'one' ? true : tok.kind === 'sep' ? j === q : tok.kind === 'lit' && tok.ch === rest[j],
     );
   }
   const words = ((n + 1) >>> 5) + 1;
@@ -144,13 +137,14 @@ function matchRest(tokens: Token[], rest: string, queryStart: number, stats?: Ma
   row[0] = 1; // the empty prefix
   const all = new Uint32Array(words);
   for (let j = 1; j <= n; j++) all[j >>> 5]! |= 1 << (j & 31);
-  // Per literal: bit j+1 set when rest[j] is that character and j is not the query's `?`.
+  // Per literal: bit j+1 set when rest[j] is that character. A literal is never `?` (tokenize makes
+  // every `?` a wildcard or `\?`), so it can never match the query's `?`.
   const masks = new Map<string, Uint32Array>();
   const maskOf = (ch: string): Uint32Array => {
     let mask = masks.get(ch);
     if (!mask) {
       mask = new Uint32Array(words);
-      for (let j = 0; j < n; j++) if (j !== q && rest[j] === ch) mask[(j + 1) >>> 5]! |= 1 << ((j + 1) & 31);
+      for (let j = 0; j < n; j++) if (rest[j] === ch) mask[(j + 1) >>> 5]! |= 1 << ((j + 1) & 31);
       masks.set(ch, mask);
     }
     return mask;
@@ -237,15 +231,15 @@ export function matchResource(resource: string, url: string, stats?: MatchStats)
   const hostPattern = slash === -1 ? afterScheme : afterScheme.slice(0, slash);
   let restPattern = slash === -1 ? '' : afterScheme.slice(slash);
   if (restPattern.startsWith('\\?')) restPattern = `/${restPattern}`;
-  if (!globSection(tokenize(hostPattern), target.authority, true)) return false;
+  if (!globDomain(tokenize(hostPattern), target.authority)) return false;
   // A resource without a path covers only the root ("https://host" and "https://host/").
   if (restPattern === '') return target.rest === '' || target.rest === '/';
+  // An empty path is the root; its queryStart is already -1.
   const rest = target.rest === '' ? '/' : target.rest;
-  const queryStart = target.rest === '' ? -1 : target.queryStart;
   if (!/[*?]/.test(restPattern)) return restPattern === rest;
   // The common grant shape, "prefix/*": a literal prefix (which cannot contain the query's `?`)
   // followed by a final star that covers the rest, query included.
   const head = restPattern.slice(0, -1);
   if (restPattern.endsWith('*') && !/[*?]/.test(head)) return rest.startsWith(head);
-  return matchRest(tokensOf(restPattern), rest, queryStart, stats);
+  return matchRest(tokensOf(restPattern), rest, target.queryStart, stats);
 }
