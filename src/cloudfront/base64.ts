@@ -30,13 +30,12 @@ const VALID = /^[A-Za-z0-9~-]*_{0,2}$/;
 export function decodeCloudFrontBase64(text: string): Buffer {
   if (typeof text !== 'string') throw new CloudFrontBase64Error('not a string');
   if (!VALID.test(text)) throw new CloudFrontBase64Error('contains characters outside CloudFront base64');
-  const pad = text.endsWith('__') ? 2 : text.endsWith('_') ? 1 : 0;
-  const dataLength = text.length - pad;
-  if (pad > 0 && text.length % 4 !== 0)
+  if (text.endsWith('_') && text.length % 4 !== 0)
     throw new CloudFrontBase64Error('padding does not complete a 4-character group');
-  // With padding the length is now a multiple of 4 and at most two `_` end it, so the data fills
-  // 2 or 3 characters of its last group: exactly what one or two pads complete.
-  if (dataLength % 4 === 1) throw new CloudFrontBase64Error('length is not a valid base64 length');
+  // Padded text is now a multiple of 4 long and VALID allows at most two `_` at its end, so its data
+  // fills 2 or 3 characters of the last group: exactly what one or two pads complete. Unpadded
+  // text can still end with a lone character, which no base64 encoder writes.
+  if (text.length % 4 === 1) throw new CloudFrontBase64Error('length is not a valid base64 length');
   return Buffer.from(
     text.replace(/[-_~]/g, (c) => FROM_CF[c]!),
     'base64',
