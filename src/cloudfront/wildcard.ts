@@ -154,13 +154,15 @@ function matchRest(tokens: Token[], rest: string, queryStart: number, stats?: Ma
     const tok = tokens[pi]!;
     if (stats) stats.steps += words;
     if (tok.kind === 'star') {
-      // A star at the very end of the resource covers the rest of the URL, query included.
-      if (pi === tokens.length - 1) return row.some((w) => w !== 0);
+      // A star at the very end of the resource covers the rest of the URL, query included. The row
+      // is never empty here: the first row holds the empty prefix, an empty row after a character
+      // returned false at once, and a star spreads a non-empty row into a non-empty one.
+      if (pi === tokens.length - 1) return true;
       // From the first reachable prefix, every longer prefix is reachable up to the barrier (a
       // non-final star never eats the query's `?`), and again from the first one past it.
       next.fill(0);
-      const path = firstSetBit(row, 0, Math.min(q, n));
-      if (path !== -1) setBits(next, path, Math.min(q, n));
+      const path = firstSetBit(row, 0, q);
+      if (path !== -1) setBits(next, path, q);
       if (q < n) {
         const query = firstSetBit(row, q + 1, n);
         if (query !== -1) setBits(next, query, n);
