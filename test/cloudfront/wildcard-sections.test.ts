@@ -143,6 +143,12 @@ describe('the path', () => {
     expect(matchResource('https://h.example/a?b\\?c', 'https://h.example/a?b?c')).toBe(false);
   });
 
+  it('beside a ?, every other character of a star-free resource must be equal', () => {
+    expect(matchResource('https://h.example/seg?.ts', 'https://h.example/seg1.ts')).toBe(true);
+    expect(matchResource('https://h.example/seg?.ts', 'https://h.example/seg1.tx')).toBe(false);
+    expect(matchResource('https://h.example/seg?.ts', 'https://h.example/Seg1.ts')).toBe(false);
+  });
+
   it('a backslash not followed by ? is an ordinary character', () => {
     expect(matchResource('https://h.example/a\\b?', 'https://h.example/a\\bc')).toBe(true);
     expect(matchResource('https://h.example/a\\b?', 'https://h.example/a?c')).toBe(false);

@@ -146,6 +146,22 @@ describe('matching across 32-position words', () => {
   });
 });
 
+describe('\\? between a literal path end and a query star', () => {
+  it('only the prefix ending right before the ? passes \\?', () => {
+    expect(matchResource(`${HOST}/*.ts\\?v=*`, `${HOST}/media/seg.ts?v=1`)).toBe(true);
+    expect(matchResource(`${HOST}/*.ts\\?v=*1`, `${HOST}/media/seg.ts?v=21`)).toBe(true);
+    expect(matchResource(`${HOST}/*.ts\\?v=*`, `${HOST}/media/seg.tsx?v=1`)).toBe(false);
+  });
+
+  it('a query star whose first position lies in a later word, below the ? offset', () => {
+    // The ? is at 20 (first query prefix 21); the star starts at prefix 41, bit 9 of the second word.
+    const path = `/${'a'.repeat(19)}`;
+    const query = 'x'.repeat(20);
+    expect(matchResource(`${HOST}${path}\\?${query}*c`, `${HOST}${path}?${query}yc`)).toBe(true);
+    expect(matchResource(`${HOST}${path}\\?${query}*c`, `${HOST}${path}?${query}yd`)).toBe(false);
+  });
+});
+
 describe('the work counter (which the hostile-input bound relies on) reports the work done', () => {
   const count = (resource: string, url: string): number => {
     const stats: MatchStats = { steps: 0 };
