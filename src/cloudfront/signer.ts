@@ -38,14 +38,7 @@ function refuseIpv6(sourceIp: string | undefined, rule: AwsRule<boolean>, what: 
 export function signCookies(input: SignCookiesInput): CloudFrontCookies {
   // The verifier refuses these too (cookiePolicyProblem); refusing here keeps a signer from
   // handing out cookies CloudFront will not honour.
-  if (
-    COOKIE_POLICY_IP_IPV4_ONLY.value &&
-    input.sourceIp !== undefined &&
-    parseIp(input.sourceIp.split('/')[0]!)?.family === 6
-  )
-    throw new SignError(
-      `signed cookies take an IPv4 address or range only (${citeRule(COOKIE_POLICY_IP_IPV4_ONLY)})`,
-    );
+  refuseIpv6(input.sourceIp, COOKIE_POLICY_IP_IPV4_ONLY, 'signed cookies');
   const policy = buildPolicy(input);
   let signed: ReturnType<typeof getSignedCookies>;
   try {
@@ -138,7 +131,10 @@ export function signUrl(input: SignUrlInput): string {
 
 function describeCryptoError(error: unknown): string {
   const e = error as { code?: string; message?: string };
-  if (e.code === 'ERR_MISSING_PASSPHRASE') return 'the private key is encrypted and no passphrase was given';
+  // Node raises ERR_MISSING_PASSPHRASE for an encrypted DER key; for encrypted PEM text (what we pass)
+  // OpenSSL 3 reports the passphrase callback's refusal as "interrupted or cancelled".
+  if (e.code === 'ERR_MISSING_PASSPHRASE' || e.code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED')
+    return 'the private key is encrypted and no passphrase was given';
   if (e.message && /bad decrypt/i.test(e.message)) return 'wrong passphrase for the private key';
   if (e.message && /unsupported|DECODER|PEM|asn1/i.test(e.message))
     return 'the private key could not be read';
