@@ -36,6 +36,8 @@ describe('cookie names and values', () => {
     ['a leading ";"', ';a'],
     ['a "("', 'a(b'],
     ['nothing', ''],
+    // The characters just outside the token ranges 0-9, A-Z and a-z, and the other separators.
+    ...[...'/:@[]{}",?\\'].map((c) => [`a "${c}"`, `a${c}b`]),
   ])('refuses a name with %s', (_what, name) => {
     expect(refusal(() => renderSetCookie(name, 'v'))).toEqual(
       signError('cookie name has a forbidden character'),
@@ -72,6 +74,7 @@ describe('cookie attributes', () => {
     ['a trailing ";"', '/media;'],
     ['a line break', '/media\r\nSet-Cookie: x=y'],
     ['a DEL', '/media\u007f'],
+    ['a unit separator', '/media\u001f'],
     ['nothing', ''],
   ])('refuses a Path with %s', (_what, path) => {
     expect(refusal(() => renderSetCookie('a', 'b', { path }))).toEqual(
@@ -79,9 +82,12 @@ describe('cookie attributes', () => {
     );
   });
 
-  it('takes a Domain with a leading dot', () => {
+  it('takes a Domain with a leading dot, letters of either case, digits and hyphens', () => {
     expect(renderSetCookie('a', 'b', { domain: '.example.org' })).toBe(
       'a=b; Path=/; Domain=.example.org; Secure; HttpOnly; SameSite=Lax',
+    );
+    expect(renderSetCookie('a', 'b', { domain: 'AZaz09-x.example' })).toBe(
+      'a=b; Path=/; Domain=AZaz09-x.example; Secure; HttpOnly; SameSite=Lax',
     );
   });
 
@@ -91,6 +97,8 @@ describe('cookie attributes', () => {
     ['a leading ";"', ';example.org'],
     ['a port', 'example.org:443'],
     ['nothing', ''],
+    // The characters just outside the ranges A-Z, a-z and 0-9, and around "." and "-".
+    ...[...'@[`{/,_'].map((c) => [`a "${c}"`, `exa${c}mple.org`]),
   ])('refuses a Domain with %s', (_what, domain) => {
     expect(refusal(() => renderSetCookie('a', 'b', { domain }))).toEqual(
       signError('cookie Domain is not a host name'),
