@@ -260,13 +260,17 @@ function evaluate(input: VerifyInput, explain: boolean): VerifyExplained {
   };
 
   const signatureText = get('Signature');
+  // The cache key must name the signed bytes: a custom policy's JSON text does not (bytes that are
+  // not UTF-8 read as U+FFFD, like a real U+FFFD), its cookie/parameter text does. A canned policy's
+  // bytes are its JSON; no CloudFront base64 text holds the "{" every JSON starts with.
+  const signedText = policyText ?? policy.json;
   const verdict = signatureText
     ? verifySignature(
         key,
         hashAlgorithm,
         signedBytes,
         signatureText,
-        `${hashAlgorithm}\n${signatureText}\n${policy.json}`,
+        `${hashAlgorithm}\n${signatureText}\n${signedText}`,
       )
     : 'missing';
   if (verdict === 'missing') {
