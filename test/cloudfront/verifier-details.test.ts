@@ -168,6 +168,17 @@ describe('values that do not decode', () => {
     );
   });
 
+  it.each(['_', '__', 'A', 'A_', 'AAAAA'])(
+    'a signature of %j (padding only, or a length base64 never produces) is MalformedSignature',
+    (signature) => {
+      const cookies = { ...good(), 'CloudFront-Signature': signature };
+      expect(denial(verifyRequest(request({ cookies })))).toMatchObject({
+        code: 'MalformedSignature',
+        reason: 'malformed-signature',
+      });
+    },
+  );
+
   it('a signature that verifies with no key names the key, its type and the hash algorithm', () => {
     const rsa = { ...good(), 'CloudFront-Signature': signatureOf('another policy') };
     expect(denial(verifyRequest(request({ cookies: rsa })))).toMatchObject({
