@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { encodeCloudFrontBase64 } from '../../src/cloudfront/base64';
 import {
   setSignatureCache,
@@ -110,6 +111,16 @@ describe('the trusted key group from PEM text', () => {
       expect([...trustedKeys.keys()]).toEqual([EC_ID]);
       expect(verifyRequest(request({ cookies: ecCookies(), trustedKeys })).allow).toBe(true);
     }
+  });
+
+  it('a key CloudFront cannot hold (Ed25519), handed over as a KeyObject, verifies nothing', () => {
+    // trustedKeysFromPem refuses such a key; a caller that builds the Map itself is not stopped, and
+    // node:crypto throws for Ed25519 with a digest: the answer must still be a refusal.
+    const trustedKeys = new Map([[RSA_ID, createPublicKey(keys.text('ed25519.pub.pem'))]]);
+    expect(denial(verifyRequest(request({ cookies: good(), trustedKeys })))).toMatchObject({
+      code: 'AccessDenied',
+      reason: 'bad-signature',
+    });
   });
 
   it('a PEM that is not a public key names its key pair ID', () => {
