@@ -7,6 +7,7 @@ import {
   denial,
   HOST,
   NOW,
+  RESOURCE,
   RSA_ID,
   request,
   SEGMENT,
@@ -19,7 +20,6 @@ import {
  * check with its outcome. Where CloudFront stops at the first failure, inspect goes on, so one run
  * shows everything that is wrong with a request.
  */
-const RESOURCE = `${HOST}/media/course-42/*`;
 
 describe('an allowed request, explained', () => {
   it('custom-policy cookies: what was read and each check that passed, in order', () => {

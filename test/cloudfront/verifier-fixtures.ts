@@ -23,6 +23,8 @@ const PRIVATE_KEY_FILE: Record<string, string> = {
   [EC_ID]: 'ecdsa-p256.pkcs8.key.pem',
 };
 
+/** The wildcard Resource most tests sign, and a segment under it. */
+export const RESOURCE = `${HOST}/media/course-42/*`;
 export const SEGMENT = `${HOST}/media/course-42/seg001.m4s`;
 
 export const request = (over: Partial<VerifyInput>): VerifyInput => ({

@@ -16,6 +16,7 @@ import {
   HOST,
   keys,
   NOW,
+  RESOURCE,
   RSA_ID,
   request,
   SEGMENT,
@@ -27,7 +28,6 @@ import {
  * a repeated name counts), the base URL a canned policy was made from, the trusted key group, and
  * the verified-signature cache, which must never change an answer.
  */
-const RESOURCE = `${HOST}/media/course-42/*`;
 const good = () => customCookies(customPolicy({ resource: RESOURCE }));
 
 describe('signed-URL query parameters', () => {
