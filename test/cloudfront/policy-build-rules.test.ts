@@ -1,5 +1,6 @@
-import { buildPolicy, encodePolicy, PolicyError, parsePolicy } from '../../src/cloudfront/policy';
+import { buildPolicy, encodePolicy, parsePolicy } from '../../src/cloudfront/policy';
 import type { PolicyInput } from '../../src/cloudfront/types';
+import { refusal } from './policy-refusal';
 
 /**
  * What buildPolicy refuses before anything is signed, with the message an operator reads, and the
@@ -9,17 +10,6 @@ import type { PolicyInput } from '../../src/cloudfront/types';
  */
 
 const RESOURCE = 'https://d111111abcdef8.cloudfront.net/media/*';
-
-/** The PolicyError `fn` throws; anything else (a raw TypeError, or no throw) fails the test. */
-function refusal(fn: () => unknown): PolicyError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PolicyError) return error;
-    throw error;
-  }
-  throw new Error('expected a PolicyError, the input was accepted');
-}
 
 /** Input as a JavaScript caller (the CLI, a config file) might hand it over, types unchecked. */
 const loose = (input: Record<string, unknown>) => input as unknown as PolicyInput;

@@ -1,5 +1,6 @@
 import { encodeCloudFrontBase64 } from '../../src/cloudfront/base64';
 import { PolicyError, parsePolicy, parsePolicyJson, tryParsePolicy } from '../../src/cloudfront/policy';
+import { refusal } from './policy-refusal';
 
 /**
  * What a policy read back from a `CloudFront-Policy` cookie or a `Policy` parameter may hold, and
@@ -17,17 +18,6 @@ const DLT = `"DateLessThan":{"AWS:EpochTime":${EXPIRES}}`;
 const statement = (body: string) => `{"Statement":[${body}]}`;
 const withCondition = (condition: string) =>
   statement(`{"Resource":"https://d111111abcdef8.cloudfront.net/media/*","Condition":{${condition}}}`);
-
-/** The PolicyError `fn` throws; anything else (a raw TypeError, or no throw) fails the test. */
-function refusal(fn: () => unknown): PolicyError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PolicyError) return error;
-    throw error;
-  }
-  throw new Error('expected a PolicyError, the policy was accepted');
-}
 
 describe('the policy document: exactly {"Statement": [one statement]}', () => {
   it.each([
